@@ -1,0 +1,107 @@
+/**
+ * Task status values as the API sends them (integers), and helpers to read them.
+ *
+ * @module
+ */
+
+/** Status not known (also what unrecognised values parse to). @example `parseStatus(undefined) === TaskStatusUnknown` */
+export const TaskStatusUnknown = 0;
+/** The API accepted the task. @example `task.status === TaskStatusReceived` */
+export const TaskStatusReceived = 1;
+/** The task waits for a worker. @example `task.status === TaskStatusQueued` */
+export const TaskStatusQueued = 2;
+/** A worker was chosen. @example `task.status === TaskStatusDispatched` */
+export const TaskStatusDispatched = 3;
+/** The worker prepares the app. @example `task.status === TaskStatusPreparing` */
+export const TaskStatusPreparing = 4;
+/** The app is being served. @example `task.status === TaskStatusServing` */
+export const TaskStatusServing = 5;
+/** The app runs its setup. @example `task.status === TaskStatusSettingUp` */
+export const TaskStatusSettingUp = 6;
+/** The app runs. @example `task.status === TaskStatusRunning` */
+export const TaskStatusRunning = 7;
+/** A cancel was requested. @example `task.status === TaskStatusCancelling` */
+export const TaskStatusCancelling = 8;
+/** The worker uploads outputs. @example `task.status === TaskStatusUploading` */
+export const TaskStatusUploading = 9;
+/** Terminal: the task succeeded and `output` is set. @example `if (task.status === TaskStatusCompleted) console.log(task.output)` */
+export const TaskStatusCompleted = 10;
+/** Terminal: the task failed and `error` says why. @example `if (task.status === TaskStatusFailed) console.error(task.error)` */
+export const TaskStatusFailed = 11;
+/** Terminal: the task was cancelled. @example `task.status === TaskStatusCancelled` */
+export const TaskStatusCancelled = 12;
+
+/**
+ * One of the 13 task status values.
+ *
+ * @example
+ * ```ts
+ * import { type TaskStatus, TaskStatusRunning } from "@inferencesh/sdk";
+ * const status: TaskStatus = TaskStatusRunning;
+ * ```
+ */
+export type TaskStatus = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12;
+
+const NAMES: readonly string[] = [
+  "unknown",
+  "received",
+  "queued",
+  "dispatched",
+  "preparing",
+  "serving",
+  "setting_up",
+  "running",
+  "cancelling",
+  "uploading",
+  "completed",
+  "failed",
+  "cancelled",
+];
+
+/**
+ * Reads a status as the API may send it: an integer, or its name as a string.
+ *
+ * Numbers pass through unchanged; names are matched case-insensitively; anything
+ * else (including `null` and unknown names) is {@linkcode TaskStatusUnknown}.
+ *
+ * @example
+ * ```ts
+ * import { parseStatus, TaskStatusCompleted } from "@inferencesh/sdk";
+ * parseStatus("COMPLETED") === TaskStatusCompleted; // true
+ * ```
+ */
+export function parseStatus(value: unknown): number {
+  if (typeof value === "number") return value;
+  if (typeof value !== "string") return TaskStatusUnknown;
+  const index = NAMES.indexOf(value.toLowerCase());
+  return index === -1 ? TaskStatusUnknown : index;
+}
+
+/**
+ * The name of a status, e.g. `"running"` for 7, or `"unknown"`.
+ *
+ * @example
+ * ```ts
+ * import { statusName } from "@inferencesh/sdk";
+ * statusName(10); // "completed"
+ * ```
+ */
+export function statusName(value: unknown): string {
+  return NAMES[parseStatus(value)] ?? "unknown";
+}
+
+/**
+ * Whether a status is final: completed, failed or cancelled.
+ *
+ * @example
+ * ```ts
+ * import { isTerminalStatus } from "@inferencesh/sdk";
+ * isTerminalStatus("failed"); // true
+ * isTerminalStatus(7); // false
+ * ```
+ */
+export function isTerminalStatus(value: unknown): boolean {
+  const status = parseStatus(value);
+  return status === TaskStatusCompleted || status === TaskStatusFailed ||
+    status === TaskStatusCancelled;
+}

@@ -1,0 +1,86 @@
+/**
+ * TypeScript client for [inference.sh](https://inference.sh): run AI apps (FLUX,
+ * LLMs, video, 250+ models) as tasks, and follow them live over a stream that
+ * reconnects by itself. Web standards only, no dependencies: Deno, Bun, Node 18+,
+ * Cloudflare Workers, Vercel Edge and browsers.
+ *
+ * ```ts
+ * import { inference, TaskStatusCompleted } from "@inferencesh/sdk";
+ * import { createEmulator } from "@inferencesh/sdk/testing";
+ *
+ * // A local emulator of the API; with a real key, drop `fetch`.
+ * const emulator = createEmulator({ stepMs: 1 });
+ * const client = inference({ apiKey: "test", fetch: emulator.fetch });
+ *
+ * const result = await client.tasks.run(
+ *   { app: "infsh/text-stream", input: { prompt: "hello" } },
+ *   { onUpdate: (task) => console.log(task.status), onDelta: (d) => console.log(d.delta.response) },
+ * );
+ * if (result.status === TaskStatusCompleted) console.log(result.output);
+ * emulator.close();
+ * ```
+ *
+ * @module
+ */
+
+export { inference, InferenceClient } from "./src/client.ts";
+export type { ClientOptions, FetchLike } from "./src/http/config.ts";
+export type { RequestOptions } from "./src/http/core.ts";
+export { type FollowOptions, type RunOptions, Tasks } from "./src/tasks/tasks.ts";
+export type {
+  ApiTaskRequest,
+  Infra,
+  Task,
+  TaskDelta,
+  TaskEvent,
+  TaskLog,
+} from "./src/tasks/types.ts";
+export type { AccumulatedDelta, ToolCallDelta } from "./src/tasks/delta.ts";
+export {
+  isTerminalStatus,
+  parseStatus,
+  statusName,
+  type TaskStatus,
+  TaskStatusCancelled,
+  TaskStatusCancelling,
+  TaskStatusCompleted,
+  TaskStatusDispatched,
+  TaskStatusFailed,
+  TaskStatusPreparing,
+  TaskStatusQueued,
+  TaskStatusReceived,
+  TaskStatusRunning,
+  TaskStatusServing,
+  TaskStatusSettingUp,
+  TaskStatusUnknown,
+  TaskStatusUploading,
+} from "./src/tasks/status.ts";
+export {
+  APIConnectionError,
+  ApiError,
+  AppMismatchError,
+  AuthenticationError,
+  BadRequestError,
+  ConflictError,
+  GoneError,
+  InferenceError,
+  type InferenceErrorOptions,
+  InternalServerError,
+  isSessionError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+  type RequirementError,
+  RequirementsNotMetError,
+  SessionEndedError,
+  type SessionErrorOptions,
+  SessionExpiredError,
+  SessionNotFoundError,
+  StreamError,
+  TimeoutError,
+  type TimeoutPhase,
+  UnprocessableEntityError,
+  VersionMismatchError,
+  WorkerLeasedError,
+  WorkerLostError,
+} from "./src/errors.ts";

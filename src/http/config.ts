@@ -1,0 +1,149 @@
+/**
+ * Client configuration: what callers may set, the defaults, and the checks that
+ * reject a bad setting when the client is created rather than at the first call.
+ *
+ * @module
+ */
+
+/**
+ * A `fetch`-compatible function. The SDK always calls it as a plain function
+ * (never as a method), so a detached global `fetch` works on workerd too.
+ *
+ * @example
+ * ```ts
+ * import type { FetchLike } from "@inferencesh/sdk";
+ * const logged: FetchLike = (input, init) => {
+ *   console.log(init?.method ?? "GET", String(input));
+ *   return fetch(input, init);
+ * };
+ * ```
+ */
+export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+/**
+ * Options of {@linkcode inference}.
+ *
+ * @example
+ * ```ts
+ * import type { ClientOptions } from "@inferencesh/sdk";
+ * const options: ClientOptions = { apiKey: "inf_...", maxRetries: 3, timeoutMs: 30_000 };
+ * ```
+ */
+export interface ClientOptions {
+  /** Your inference.sh API key. It is sent to `baseUrl` only, and never appears in errors. */
+  apiKey: string;
+  /**
+   * Where the API lives.
+   * @default {"https://api.inference.sh"}
+   */
+  baseUrl?: string | undefined;
+  /**
+   * The `fetch` to use, e.g. an emulator's (`createEmulator().fetch`) or one with
+   * a proxy agent.
+   * @default {globalThis.fetch}
+   */
+  fetch?: FetchLike | undefined;
+  /** Extra headers sent with every API request. */
+  headers?: Record<string, string> | undefined;
+  /**
+   * How many times a failed call is retried (see the README's retry rules).
+   * @default {2}
+   */
+  maxRetries?: number | undefined;
+  /**
+   * Time limit of each attempt of a JSON call, and of a stream's connect, in ms.
+   * @default {60000}
+   */
+  timeoutMs?: number | undefined;
+  /**
+   * Follow tasks over a stream (`true`) or by polling (`false`, e.g. where long
+   * responses are cut by a proxy).
+   * @default {true}
+   */
+  stream?: boolean | undefined;
+  /**
+   * Poll period when `stream` is `false`, in ms.
+   * @default {2000}
+   */
+  pollIntervalMs?: number | undefined;
+}
+
+/** Options with every default applied, checked. */
+export interface ResolvedConfig {
+  apiKey: string;
+  baseUrl: string;
+  fetch: FetchLike;
+  headers: Record<string, string>;
+  maxRetries: number;
+  timeoutMs: number;
+  stream: boolean;
+  pollIntervalMs: number;
+}
+
+/** The production API. */
+export const DEFAULT_BASE_URL = "https://api.inference.sh";
+
+/** Applies defaults and rejects bad settings with a message that names the option. */
+export function resolveConfig(options: ClientOptions): ResolvedConfig {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError("Cannot create client: options must be an object like { apiKey }");
+  }
+  const { apiKey } = options;
+  if (typeof apiKey !== "string" || apiKey.trim() === "") {
+    throw new TypeError(
+      "Cannot create client: 'apiKey' is required: get one from the inference.sh dashboard",
+    );
+  }
+  const baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
+  let parsed: URL;
+  try {
+    parsed = new URL(baseUrl);
+  } catch {
+    throw new TypeError(`Cannot create client: 'baseUrl' is not a URL: "${baseUrl}"`);
+  }
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
+    throw new TypeError(`Cannot create client: 'baseUrl' must be http(s): "${baseUrl}"`);
+  }
+  if (options.fetch !== undefined && typeof options.fetch !== "function") {
+    throw new TypeError("Cannot create client: 'fetch' must be a function");
+  }
+  const custom = options.fetch;
+  return {
+    apiKey,
+    baseUrl,
+    // Looked up at call time: creating a client touches no global.
+    fetch: custom ? (input, init) => custom(input, init) : (input, init) => fetch(input, init),
+    headers: { ...options.headers },
+    maxRetries: count("maxRetries", options.maxRetries, 2),
+    timeoutMs: positive("timeoutMs", options.timeoutMs, 60_000),
+    stream: options.stream ?? true,
+    pollIntervalMs: positive("pollIntervalMs", options.pollIntervalMs, 2_000),
+  };
+}
+
+/** A non-negative integer option (a count), or its default. */
+export function count(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 0) {
+    throw new RangeError(`Invalid option '${name}': must be a non-negative integer: got ${value}`);
+  }
+  return value;
+}
+
+/** A positive number option (a duration), or its default. */
+export function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value)) {
+    throw new RangeError(`Invalid option '${name}': must be a positive number: got ${value}`);
+  }
+  return value;
+}
+
+/** A non-negative number option (a delay that may be zero), or its default. */
+export function delay(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !(value >= 0) || !Number.isFinite(value)) {
+    throw new RangeError(`Invalid option '${name}': must be a non-negative number: got ${value}`);
+  }
+  return value;
+}

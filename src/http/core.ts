@@ -1,0 +1,258 @@
+/**
+ * The one request loop of the SDK: builds each request, attaches the key, applies
+ * the deadline, retries what the policy allows, unwraps the `{data, messages}`
+ * envelope and turns error responses into typed errors.
+ *
+ * @module
+ */
+
+import { APIConnectionError, excerpt, InferenceError, TimeoutError } from "../errors.ts";
+import { VERSION } from "../version.ts";
+import type { ResolvedConfig } from "./config.ts";
+import { errorFromResponse } from "./problem.ts";
+import {
+  backoffDelay,
+  isConnectionRefused,
+  isRetryableStatus,
+  MAX_RETRY_AFTER_MS,
+  parseRetryAfter,
+  type RetryMode,
+} from "./retry.ts";
+import { linkSignals, sleep } from "./signals.ts";
+
+/**
+ * Per-call options accepted by every client method.
+ *
+ * @example
+ * ```ts
+ * import type { RequestOptions } from "@inferencesh/sdk";
+ * const options: RequestOptions = { signal: AbortSignal.timeout(5_000), maxRetries: 0 };
+ * ```
+ */
+export interface RequestOptions {
+  /** Aborts the call; it then rejects with `signal.reason`. */
+  signal?: AbortSignal | undefined;
+  /** Overrides the client's `timeoutMs` for this call. */
+  timeoutMs?: number | undefined;
+  /** Overrides the client's `maxRetries` for this call. */
+  maxRetries?: number | undefined;
+}
+
+/** One API call, as the resources describe it. */
+export interface ApiCall extends RequestOptions {
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  /** Path below the base URL, ids already encoded (see {@linkcode segment}). */
+  path: string;
+  /** JSON body; omitted when `undefined`. */
+  body?: unknown;
+  /** What the call does, for error messages: e.g. `get task "task_1"`. */
+  action: string;
+  retry: RetryMode;
+  /** The session the call names, so session errors can carry it. */
+  sessionId?: string | undefined;
+}
+
+/** A stream to open with a GET. */
+export interface StreamCall extends RequestOptions {
+  path: string;
+  action: string;
+  /** The media type to ask for. */
+  accept: string;
+  sessionId?: string | undefined;
+}
+
+/** Encodes an id as exactly one path segment (`a/../b` stays one segment). */
+export function segment(id: string, name = "id"): string {
+  if (typeof id !== "string" || id === "") {
+    throw new TypeError(`Invalid argument '${name}': must be a non-empty string: got ${id}`);
+  }
+  return encodeURIComponent(id);
+}
+
+/** Knobs of the retry timing, for tests. */
+export interface HttpTuning {
+  random?: (() => number) | undefined;
+  baseDelayMs?: number | undefined;
+}
+
+/** The HTTP core shared by all resources of one client. */
+export class HttpClient {
+  readonly #config: ResolvedConfig;
+  readonly #backoff: (attempt: number) => number;
+
+  /**
+   * Wraps a resolved configuration. `random` (the jitter) and `baseDelayMs`
+   * (the first backoff) are parameters so tests need neither luck nor patience.
+   */
+  constructor(config: ResolvedConfig, tuning: HttpTuning = {}) {
+    this.#config = config;
+    const { random = Math.random, baseDelayMs } = tuning;
+    this.#backoff = (attempt) => backoffDelay(attempt, random, baseDelayMs);
+  }
+
+  /** The client's default transport settings, for resources that follow streams. */
+  get config(): Readonly<Omit<ResolvedConfig, "apiKey" | "fetch">> {
+    const { apiKey: _key, fetch: _fetch, ...rest } = this.#config;
+    return rest;
+  }
+
+  /** Sends a JSON call and returns the envelope's `data` (`undefined` for 204). */
+  async json<T>(call: ApiCall): Promise<T> {
+    const body = call.body === undefined ? undefined : JSON.stringify(call.body);
+    const headers: Record<string, string> = { accept: "application/json" };
+    // Content-Type only with a body: a body-less GET then needs no CORS preflight
+    // for the type, and servers never see a JSON type on an empty body.
+    if (body !== undefined) headers["content-type"] = "application/json";
+    return await this.#send(
+      call,
+      { method: call.method, body, headers },
+      (response) => readEnvelope<T>(response, call.action),
+    );
+  }
+
+  /**
+   * Opens a stream: retried like an idempotent call until its headers arrive;
+   * `timeoutMs` bounds the wait for the headers only. The caller reads the body.
+   */
+  async stream(call: StreamCall): Promise<Response> {
+    const response = await this.#send(
+      { ...call, method: "GET", retry: "idempotent" },
+      { method: "GET", headers: { accept: call.accept } },
+    );
+    if (response.body === null) {
+      throw new APIConnectionError(`Cannot ${call.action}: the response has no body`);
+    }
+    return response;
+  }
+
+  /**
+   * Runs the attempts. With `read`, the body is read under the same deadline as
+   * the headers (a JSON call); without, the response is returned once its headers
+   * arrived (a stream, whose body has its own idle watchdog).
+   */
+  async #send<R = Response>(
+    call: Omit<ApiCall, "body">,
+    init: { method: string; body?: string | undefined; headers: Record<string, string> },
+    read?: (response: Response) => Promise<R>,
+  ): Promise<R> {
+    const config = this.#config;
+    const maxRetries = call.maxRetries ?? config.maxRetries;
+    const timeoutMs = call.timeoutMs ?? config.timeoutMs;
+    const url = config.baseUrl + call.path;
+    const headers = {
+      ...config.headers,
+      ...init.headers,
+      "x-client-source": `inference-sdk-jsr/${VERSION}`,
+      authorization: `Bearer ${config.apiKey}`,
+    };
+    for (let attempt = 0;; attempt++) {
+      call.signal?.throwIfAborted();
+      const deadline = new AbortController();
+      const timer = setTimeout(() => deadline.abort(), timeoutMs);
+      const linked = linkSignals([call.signal, deadline.signal]);
+      let failure: InferenceError;
+      let retryable: boolean;
+      let waitMs: number | undefined;
+      try {
+        const response = await config.fetch(url, {
+          method: init.method,
+          headers,
+          body: init.body ?? null,
+          signal: linked.signal,
+          // Never follow: a redirect to another host would carry the key there.
+          redirect: "manual",
+        });
+        if (response.ok) return read ? await read(response) : response as R;
+        if (
+          response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400)
+        ) {
+          await response.body?.cancel();
+          throw new APIConnectionError(
+            `Cannot ${call.action}: the API answered with a redirect, which is not followed so that the API key is sent to ${
+              new URL(url).origin
+            } only`,
+            { status: response.status },
+          );
+        }
+        // A server or proxy echoing the key back must not put it into an error.
+        const text = (await response.text()).replaceAll(config.apiKey, "[redacted]");
+        const retryAfterMs = parseRetryAfter(response.headers);
+        failure = errorFromResponse({
+          action: call.action,
+          status: response.status,
+          body: text,
+          retryAfterMs,
+          sessionId: call.sessionId,
+        });
+        retryable = isRetryableStatus(response.status, call.retry);
+        if (retryAfterMs !== undefined) {
+          if (retryAfterMs > MAX_RETRY_AFTER_MS) retryable = false;
+          waitMs = retryAfterMs;
+        }
+      } catch (error) {
+        if (call.signal?.aborted) throw call.signal.reason;
+        if (error instanceof InferenceError) throw error;
+        if (deadline.signal.aborted) {
+          failure = new TimeoutError(
+            `Cannot ${call.action}: no response within ${timeoutMs} ms`,
+            read ? "request" : "connect",
+            timeoutMs,
+            { cause: error },
+          );
+          // A timed-out create may have been acted on: only idempotent calls retry.
+          retryable = call.retry === "idempotent";
+        } else {
+          failure = new APIConnectionError(
+            `Cannot ${call.action}: ${describe(error)}`,
+            { cause: error },
+          );
+          retryable = call.retry === "idempotent" || isConnectionRefused(error);
+        }
+      } finally {
+        clearTimeout(timer);
+        linked.dispose();
+      }
+      if (!retryable || attempt >= maxRetries) throw failure;
+      await sleep(waitMs ?? this.#backoff(attempt), call.signal);
+    }
+  }
+}
+
+/** Reads a 2xx body: the envelope's `data`, a bare value, or `undefined` when empty. */
+async function readEnvelope<T>(response: Response, action: string): Promise<T> {
+  const text = await response.text();
+  if (text.trim() === "") return undefined as T;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (cause) {
+    throw new InferenceError(
+      `Cannot ${action}: the API answered ${response.status} with a body that is not JSON: ${
+        excerpt(text, 200)
+      }`,
+      { status: response.status, body: text, cause },
+    );
+  }
+  return unwrapEnvelope(parsed) as T;
+}
+
+/**
+ * Unwraps `{data, messages}`. Only an object whose keys are `data` plus at most
+ * envelope members counts as an envelope, so a bare DTO that merely has a `data`
+ * field is returned whole.
+ */
+export function unwrapEnvelope(value: unknown): unknown {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
+  if (!("data" in value)) return value;
+  const envelopeKeys = new Set(["data", "messages", "success", "status", "error"]);
+  const isEnvelope = Object.keys(value).every((key) => envelopeKeys.has(key));
+  return isEnvelope ? (value as { data: unknown }).data : value;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : "";
+    return `the connection failed (${error.message}${cause})`;
+  }
+  return "the connection failed";
+}

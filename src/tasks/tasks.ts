@@ -1,0 +1,275 @@
+/**
+ * The tasks resource: run apps, follow them, read and cancel them.
+ *
+ * @module
+ */
+
+import { count, delay, positive } from "../http/config.ts";
+import { type HttpClient, type RequestOptions, segment } from "../http/core.ts";
+import { type AccumulatedDelta, accumulateDelta, emptyDelta } from "./delta.ts";
+import { type FollowSettings, followTask } from "./follow.ts";
+import type { ApiTaskRequest, Task, TaskDelta } from "./types.ts";
+import { validateTaskRequest } from "./validate.ts";
+
+/**
+ * How to follow a task: transport, reconnection and callbacks. Used by
+ * {@linkcode Tasks.run} and {@linkcode Tasks.stream}.
+ *
+ * @example
+ * ```ts
+ * import type { FollowOptions } from "@inferencesh/sdk";
+ * const options: FollowOptions = { idleTimeoutMs: 15_000, maxReconnects: 10 };
+ * ```
+ */
+export interface FollowOptions extends RequestOptions {
+  /** Called with the merged task snapshot after every update, partial ones included. */
+  onUpdate?: ((task: Task) => void) | undefined;
+  /**
+   * Called for every token delta, with the delta and everything accumulated so
+   * far (`so_far.response` is the text up to now). Deltas never enter the task.
+   */
+  onDelta?: ((delta: TaskDelta, soFar: AccumulatedDelta) => void) | undefined;
+  /**
+   * Follow over a stream (`true`) or by polling (`false`).
+   * @default {the client's `stream` option, true}
+   */
+  stream?: boolean | undefined;
+  /**
+   * Reconnect when the stream ends early, breaks, sends a malformed line or goes silent.
+   * @default {true}
+   */
+  autoReconnect?: boolean | undefined;
+  /**
+   * Reconnects allowed in a row; any update resets the count.
+   * @default {5}
+   */
+  maxReconnects?: number | undefined;
+  /**
+   * First reconnect delay in ms; it doubles per failure (with jitter), up to 8 s.
+   * @default {1000}
+   */
+  reconnectDelayMs?: number | undefined;
+  /**
+   * How long an open stream may stay silent (the server sends a heartbeat about
+   * every 10 s) before it counts as stalled and is reconnected.
+   * @default {30000}
+   */
+  idleTimeoutMs?: number | undefined;
+  /**
+   * Poll period in ms when `stream` is `false`.
+   * @default {the client's `pollIntervalMs`, 2000}
+   */
+  pollIntervalMs?: number | undefined;
+}
+
+/**
+ * Options of {@linkcode Tasks.run}.
+ *
+ * @example
+ * ```ts
+ * import type { RunOptions } from "@inferencesh/sdk";
+ * const options: RunOptions = {
+ *   onUpdate: (task) => console.log(task.status),
+ *   signal: AbortSignal.timeout(60_000),
+ * };
+ * ```
+ */
+export interface RunOptions extends FollowOptions {
+  /**
+   * Wait for the task to end (`true`), or return the created task at once (`false`).
+   * @default {true}
+   */
+  wait?: boolean | undefined;
+  /**
+   * When `signal` aborts a waiting run, also ask the API to cancel the task.
+   * @default {true}
+   */
+  cancelOnAbort?: boolean | undefined;
+}
+
+/**
+ * Runs apps as tasks and follows them. Reach it as `client.tasks`.
+ *
+ * @example Run a task and wait for its result
+ * ```ts
+ * import { inference, TaskStatusCompleted } from "@inferencesh/sdk";
+ * import { createEmulator } from "@inferencesh/sdk/testing";
+ *
+ * const emulator = createEmulator({ stepMs: 1 });
+ * const client = inference({ apiKey: "test", fetch: emulator.fetch });
+ * const result = await client.tasks.run({ app: "infsh/echo", input: { prompt: "hi" } });
+ * if (result.status === TaskStatusCompleted) console.log(result.output);
+ * emulator.close();
+ * ```
+ */
+export class Tasks {
+  readonly #http: HttpClient;
+  readonly #random: () => number;
+
+  /** Created by the client; use `client.tasks`. */
+  constructor(http: HttpClient, random: () => number = Math.random) {
+    this.#http = http;
+    this.#random = random;
+  }
+
+  /**
+   * Runs an app. By default waits until the task ends and resolves with the
+   * final task for every terminal status (completed, failed, cancelled: check
+   * `status`). Rejects only for API, transport, timeout and abort errors; bad
+   * params are rejected before any request.
+   *
+   * @example Stream status and tokens
+   * ```ts
+   * import { inference } from "@inferencesh/sdk";
+   * import { createEmulator } from "@inferencesh/sdk/testing";
+   *
+   * const emulator = createEmulator({ stepMs: 1 });
+   * const client = inference({ apiKey: "test", fetch: emulator.fetch });
+   * const task = await client.tasks.run(
+   *   { app: "infsh/text-stream", input: { prompt: "hello" } },
+   *   { onUpdate: (t) => console.log(t.status), onDelta: (d) => console.log(d.delta.response) },
+   * );
+   * console.log(task.output);
+   * emulator.close();
+   * ```
+   */
+  async run(params: ApiTaskRequest, options: RunOptions = {}): Promise<Task> {
+    validateTaskRequest(params);
+    const settings = this.#settings(options);
+    const task = await this.#http.json<Task>({
+      method: "POST",
+      path: "/apps/run",
+      body: params,
+      action: `run app "${params.app}"`,
+      retry: "create",
+      signal: options.signal,
+      timeoutMs: options.timeoutMs,
+      maxRetries: options.maxRetries,
+      sessionId: params.session === "new" ? undefined : params.session,
+    });
+    if (options.wait === false) return task;
+    try {
+      return await this.#follow(task, settings, options);
+    } catch (error) {
+      if (options.signal?.aborted && options.cancelOnAbort !== false) {
+        await this.cancel(task.id, { maxRetries: 1 }).catch(() => {});
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Follows an existing task: an async iterable of task snapshots, one per
+   * update, ending with the terminal one. `break` closes the connection.
+   *
+   * @example
+   * ```ts
+   * import { inference } from "@inferencesh/sdk";
+   * import { createEmulator } from "@inferencesh/sdk/testing";
+   *
+   * const emulator = createEmulator({ stepMs: 1 });
+   * const client = inference({ apiKey: "test", fetch: emulator.fetch });
+   * const { id } = await client.tasks.run({ app: "infsh/echo", input: {} }, { wait: false });
+   * for await (const task of client.tasks.stream(id)) console.log(task.status);
+   * emulator.close();
+   * ```
+   */
+  async *stream(id: string, options: FollowOptions = {}): AsyncGenerator<Task, void, undefined> {
+    segment(id);
+    const settings = this.#settings(options);
+    const accumulated = emptyDelta();
+    for await (const event of followTask(this.#http, { id, status: 0 }, settings)) {
+      if (event.type === "delta") {
+        options.onDelta?.(event.delta, accumulateDelta(accumulated, event.delta.delta));
+      } else {
+        options.onUpdate?.(event.task);
+        yield event.task;
+      }
+    }
+  }
+
+  /**
+   * Reads a task.
+   *
+   * @example
+   * ```ts
+   * import { inference } from "@inferencesh/sdk";
+   * import { createEmulator } from "@inferencesh/sdk/testing";
+   *
+   * const emulator = createEmulator();
+   * const client = inference({ apiKey: "test", fetch: emulator.fetch });
+   * const { id } = await client.tasks.run({ app: "infsh/echo", input: {} }, { wait: false });
+   * console.log((await client.tasks.get(id)).status);
+   * emulator.close();
+   * ```
+   */
+  get(id: string, options: RequestOptions = {}): Promise<Task> {
+    return this.#http.json<Task>({
+      method: "GET",
+      path: `/tasks/${segment(id)}`,
+      action: `get task "${id}"`,
+      retry: "idempotent",
+      ...options,
+    });
+  }
+
+  /**
+   * Asks the API to cancel a task. Safe to repeat: it is retried on transient
+   * failures, and cancelling a finished task changes nothing.
+   *
+   * @example
+   * ```ts
+   * import { inference } from "@inferencesh/sdk";
+   * import { createEmulator } from "@inferencesh/sdk/testing";
+   *
+   * const emulator = createEmulator();
+   * const client = inference({ apiKey: "test", fetch: emulator.fetch });
+   * const task = await client.tasks.run({ app: "infsh/sleep", input: { seconds: 60 } }, { wait: false });
+   * await client.tasks.cancel(task.id);
+   * emulator.close();
+   * ```
+   */
+  async cancel(id: string, options: RequestOptions = {}): Promise<void> {
+    await this.#http.json<unknown>({
+      method: "POST",
+      path: `/tasks/${segment(id)}/cancel`,
+      action: `cancel task "${id}"`,
+      retry: "idempotent",
+      ...options,
+    });
+  }
+
+  async #follow(task: Task, settings: FollowSettings, options: FollowOptions): Promise<Task> {
+    let final = task;
+    const accumulated = emptyDelta();
+    for await (const event of followTask(this.#http, task, settings)) {
+      if (event.type === "delta") {
+        options.onDelta?.(event.delta, accumulateDelta(accumulated, event.delta.delta));
+      } else {
+        final = event.task;
+        options.onUpdate?.(event.task);
+      }
+    }
+    return final;
+  }
+
+  #settings(options: FollowOptions): FollowSettings {
+    const defaults = this.#http.config;
+    return {
+      signal: options.signal,
+      stream: options.stream ?? defaults.stream,
+      autoReconnect: options.autoReconnect ?? true,
+      maxReconnects: count("maxReconnects", options.maxReconnects, 5),
+      reconnectDelayMs: delay("reconnectDelayMs", options.reconnectDelayMs, 1_000),
+      idleTimeoutMs: positive("idleTimeoutMs", options.idleTimeoutMs, 30_000),
+      pollIntervalMs: delay("pollIntervalMs", options.pollIntervalMs, defaults.pollIntervalMs),
+      timeoutMs: options.timeoutMs === undefined
+        ? undefined
+        : positive("timeoutMs", options.timeoutMs, defaults.timeoutMs),
+      maxRetries: options.maxRetries === undefined
+        ? undefined
+        : count("maxRetries", options.maxRetries, defaults.maxRetries),
+      random: this.#random,
+    };
+  }
+}

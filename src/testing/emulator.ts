@@ -1,0 +1,339 @@
+/**
+ * The emulator: a web-standard request handler over in-memory state, and an
+ * in-process `fetch` that calls it.
+ *
+ * @module
+ */
+
+import { AppRegistry } from "./apps/registry.ts";
+import { type Clock, systemClock } from "./clock.ts";
+import { controlRoutes } from "./control/routes.ts";
+import { type EmulatorFaults, FaultQueue } from "./faults.ts";
+import { FileStore } from "./files/file_store.ts";
+import { fileRoutes } from "./files/routes.ts";
+import { preflight, withCors } from "./http/cors.ts";
+import { problem } from "./http/responses.ts";
+import { matchRoute, type Route } from "./http/router.ts";
+import { Ids } from "./ids.ts";
+import { createInProcessFetch } from "./in_process_fetch.ts";
+import type { EmulatorState } from "./state.ts";
+import type { LineStream } from "./streams/line_stream.ts";
+import { timestamp } from "./state.ts";
+import type { Task } from "../tasks/types.ts";
+import { runRoutes } from "./tasks/run_route.ts";
+import { taskRoutes } from "./tasks/routes.ts";
+import type { TaskFraming } from "./tasks/task_framing.ts";
+import { TaskStore } from "./tasks/task_store.ts";
+import { Timers } from "./timers.ts";
+
+/** Every route group; add a concern by adding its list here. */
+const ROUTES: readonly Route[] = [
+  ...runRoutes,
+  ...taskRoutes,
+  ...fileRoutes,
+  ...controlRoutes,
+];
+
+/**
+ * Settings of {@linkcode createEmulator}.
+ *
+ * @example A fast emulator for tests
+ * ```ts
+ * import { createEmulator, type EmulatorOptions } from "@inferencesh/sdk/testing";
+ *
+ * const options: EmulatorOptions = { apiKey: "inf_test", stepMs: 1, heartbeatMs: 50 };
+ * const emulator = createEmulator(options);
+ * emulator.close();
+ * ```
+ */
+export interface EmulatorOptions {
+  /**
+   * The only bearer key accepted. When left out, any non-empty key is. A missing
+   * or different key gets a 401 problem.
+   */
+  apiKey?: string | undefined;
+  /**
+   * Source of timestamps (RFC 3339) and, later, session expiry.
+   *
+   * @default {Date.now}
+   */
+  clock?: Clock | undefined;
+  /**
+   * Period of stream heartbeats in milliseconds; 0 sends none.
+   *
+   * @default {10000}
+   */
+  heartbeatMs?: number | undefined;
+  /**
+   * Real-time pause between an app's life-cycle steps and between deltas, in
+   * milliseconds. Tests pass 0 to 5.
+   *
+   * @default {40}
+   */
+  stepMs?: number | undefined;
+  /**
+   * How task updates are framed on streams: `{"data", "fields"}` partial
+   * wrappers, bare TaskDTOs, or `{"data"}` wrappers of the full task.
+   *
+   * @default {"partial"}
+   */
+  framing?: "partial" | "bare" | "wrapped" | undefined;
+}
+
+/**
+ * One request the emulator received.
+ *
+ * @example Assert what a client sent
+ * ```ts
+ * import { createEmulator, type RecordedRequest } from "@inferencesh/sdk/testing";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const emulator = createEmulator();
+ * await emulator.fetch("https://api.inference.sh/tasks/task_0001", {
+ *   headers: { authorization: "Bearer k" },
+ * }).then((response) => response.body?.cancel());
+ * const [first]: RecordedRequest[] = emulator.requests;
+ * strictEqual(first?.path, "/tasks/task_0001");
+ * strictEqual(first?.headers["authorization"], "Bearer k");
+ * emulator.close();
+ * ```
+ */
+export interface RecordedRequest {
+  /** Upper-case method, e.g. `"POST"`. */
+  method: string;
+  /** Pathname plus search, e.g. `"/tasks/task_0001/stream"`. */
+  path: string;
+  /** Headers with lower-case names. */
+  headers: Record<string, string>;
+  /** The body as UTF-8 text (`""` when there was none). */
+  body: string;
+}
+
+/**
+ * A local emulator of the inference.sh API, behaving as protocol.md §10
+ * describes.
+ *
+ * @example Run a task in-process
+ * ```ts
+ * import { createEmulator } from "@inferencesh/sdk/testing";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const emulator = createEmulator({ stepMs: 0 });
+ * const created = await emulator.fetch("https://api.inference.sh/apps/run", {
+ *   method: "POST",
+ *   headers: { authorization: "Bearer k", "content-type": "application/json" },
+ *   body: JSON.stringify({ app: "infsh/echo", input: { text: "hi" } }),
+ * });
+ * const { data } = await created.json();
+ * const stream = await emulator.fetch(`https://api.inference.sh/tasks/${data.id}/stream`, {
+ *   headers: { authorization: "Bearer k" },
+ * });
+ * const lines = (await stream.text()).trim().split("\n").map((line) => JSON.parse(line));
+ * strictEqual(lines.at(-1).data.status, 10);
+ * strictEqual(emulator.task(data.id)?.status, 10);
+ * emulator.close();
+ * ```
+ */
+export interface Emulator {
+  /**
+   * A `fetch` served in-process, with no socket; any host works. Honours
+   * `init.signal` like real `fetch`.
+   */
+  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
+  /** The web-standard handler, for `Deno.serve`, `Bun.serve` or a Worker's `fetch`. */
+  handler(request: Request): Promise<Response>;
+  /** Every request received, in order: API, `/__emulator/` and `/__files/` routes and preflights alike. */
+  readonly requests: RecordedRequest[];
+  /** Fault injection. */
+  readonly faults: EmulatorFaults;
+  /** A snapshot of task `id`, or `undefined` if there is none. */
+  task(id: string): Task | undefined;
+  /** Stops and forgets every task, file, recorded request and fault; ids start again at 0001. */
+  reset(): void;
+  /**
+   * Stops every timer and ends every open stream, so nothing keeps the process
+   * alive. Later requests get a 503 problem.
+   */
+  close(): void;
+}
+
+function checkMs(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value < 0) {
+    throw new RangeError(`Cannot use ${name} ${value}: expected a finite number >= 0`);
+  }
+  return value;
+}
+
+const FRAMINGS: readonly TaskFraming[] = ["partial", "bare", "wrapped"];
+
+function authorize(request: Request, apiKey: string | undefined): Response | undefined {
+  const header = request.headers.get("authorization") ?? "";
+  const match = /^bearer\s+(.*)$/i.exec(header.trim());
+  const token = match?.[1]?.trim() ?? "";
+  let detail: string | undefined;
+  if (token === "") detail = "missing bearer token: send Authorization: Bearer <api key>";
+  else if (apiKey !== undefined && apiKey !== "" && token !== apiKey) detail = "invalid API key";
+  if (detail === undefined) return undefined;
+  return problem({
+    status: 401,
+    detail,
+    headers: { "www-authenticate": `Bearer realm="inference.sh"` },
+  });
+}
+
+const emulatorStates = new WeakMap<Emulator, EmulatorState>();
+
+/** The internal state behind `emulator` (for the emulator's own tests). */
+export function emulatorState(emulator: Emulator): EmulatorState | undefined {
+  return emulatorStates.get(emulator);
+}
+
+/**
+ * Creates an emulator with the built-in apps `infsh/echo`, `infsh/text-stream`,
+ * `infsh/sleep`, `infsh/fail`, `infsh/image` and `infsh/needs-secret`.
+ *
+ * @example Serve it on a port
+ * ```ts ignore
+ * import { createEmulator } from "@inferencesh/sdk/testing";
+ *
+ * const emulator = createEmulator();
+ * Deno.serve({ port: 8787, hostname: "127.0.0.1" }, emulator.handler);
+ * ```
+ *
+ * @param options Key, clock, timings and stream framing.
+ * @returns The emulator; call `close()` when done.
+ * @throws {RangeError} When `stepMs` or `heartbeatMs` is negative or not finite.
+ * @throws {TypeError} When `framing` is not one of the three framings.
+ */
+export function createEmulator(options: EmulatorOptions = {}): Emulator {
+  const framing = options.framing ?? "partial";
+  if (!FRAMINGS.includes(framing)) {
+    throw new TypeError(`Cannot use framing "${framing}": expected "partial", "bare" or "wrapped"`);
+  }
+  const clock = options.clock ?? systemClock;
+  const timers = new Timers();
+  const ids = new Ids();
+  const faults = new FaultQueue();
+  const streams = new Set<LineStream>();
+  const requests: RecordedRequest[] = [];
+  const tasks = new TaskStore(() => timestamp(clock), ids);
+  const files = new FileStore(ids);
+  let closed = false;
+
+  const endStreams = (): void => {
+    for (const stream of [...streams]) stream.end();
+    streams.clear();
+  };
+
+  const reset = (): void => {
+    tasks.clear();
+    endStreams();
+    timers.clearAll();
+    files.clear();
+    ids.reset();
+    faults.clear();
+    requests.length = 0;
+  };
+
+  const state: EmulatorState = {
+    apiKey: options.apiKey,
+    clock,
+    heartbeatMs: checkMs("heartbeatMs", options.heartbeatMs, 10_000),
+    stepMs: checkMs("stepMs", options.stepMs, 40),
+    framing,
+    timers,
+    ids,
+    faults,
+    apps: new AppRegistry(),
+    tasks,
+    files,
+    streams,
+    reset,
+    requests,
+  };
+
+  const respond = async (
+    request: Request,
+    url: URL,
+    bytes: Uint8Array,
+    text: string,
+  ): Promise<Response> => {
+    const method = request.method.toUpperCase();
+    if (closed) {
+      return problem({ status: 503, detail: "the emulator was closed" });
+    }
+    if (method === "OPTIONS") return preflight(request);
+    const internal = url.pathname.startsWith("/__");
+    if (!url.pathname.startsWith("/__emulator/")) {
+      const failure = faults.takeFailure(method, url.pathname);
+      if (failure) {
+        return problem({
+          status: failure.status,
+          detail: `injected failure (${failure.status}) for ${method} ${url.pathname}`,
+          headers: failure.retryAfter === undefined ? {} : { "retry-after": failure.retryAfter },
+        });
+      }
+    }
+    const match = matchRoute(ROUTES, method, url.pathname);
+    const needsAuth = match.kind === "found" ? match.route.auth !== false : !internal;
+    if (needsAuth) {
+      const denied = authorize(request, state.apiKey);
+      if (denied) return denied;
+    }
+    if (match.kind === "not_found") {
+      return problem({ status: 404, detail: `no route for ${method} ${url.pathname}` });
+    }
+    if (match.kind === "method_not_allowed") {
+      return problem({
+        status: 405,
+        detail: `${method} is not allowed on ${url.pathname}`,
+        headers: { allow: match.allow.join(", ") },
+      });
+    }
+    try {
+      return await match.route.handle({ request, url, params: match.params, bytes, text, state });
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      return problem({ status: 500, detail: `emulator error: ${detail}` });
+    }
+  };
+
+  const handler = async (request: Request): Promise<Response> => {
+    const url = new URL(request.url);
+    let bytes = new Uint8Array(0);
+    try {
+      bytes = new Uint8Array(await request.arrayBuffer());
+    } catch {
+      // The client stopped sending; handle what we have (nothing).
+    }
+    const text = new TextDecoder().decode(bytes);
+    requests.push({
+      method: request.method.toUpperCase(),
+      path: url.pathname + url.search,
+      headers: Object.fromEntries(request.headers),
+      body: text,
+    });
+    return withCors(await respond(request, url, bytes, text));
+  };
+
+  const emulator: Emulator = {
+    fetch: createInProcessFetch(handler, faults),
+    handler,
+    requests,
+    faults,
+    task: (id) => {
+      const record = tasks.get(id);
+      return record ? structuredClone(record.task) : undefined;
+    },
+    reset,
+    close: () => {
+      closed = true;
+      tasks.abortAll();
+      endStreams();
+      timers.clearAll();
+    },
+  };
+  emulatorStates.set(emulator, state);
+  return emulator;
+}

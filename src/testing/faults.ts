@@ -1,0 +1,287 @@
+/**
+ * Fault injection: queued failures that the next matching request or stream
+ * consumes, so tests can exercise a client's error paths deterministically.
+ *
+ * @module
+ */
+
+/** Options of {@linkcode EmulatorFaults.failNext}. */
+export interface FailNextOptions {
+  /**
+   * How many matching requests fail.
+   *
+   * @default {1}
+   */
+  times?: number | undefined;
+  /**
+   * Raw `Retry-After` header value, e.g. `"0"`, `"2"` or an HTTP date. When left
+   * out, 429 and 503 answers carry `Retry-After: 0` (so client tests never sleep)
+   * and other statuses carry none; pass `""` to send no header at all.
+   */
+  retryAfter?: string | undefined;
+  /** Only requests whose pathname starts with this, e.g. `"/apps/run"`. */
+  path?: string | undefined;
+  /** Only requests with this method, e.g. `"POST"`. `OPTIONS` preflights never match unless named. */
+  method?: string | undefined;
+}
+
+/** Options of {@linkcode EmulatorFaults.refuseConnection} and {@linkcode EmulatorFaults.loseResponse}. */
+export interface ConnectionFaultOptions {
+  /**
+   * How many matching requests are affected.
+   *
+   * @default {1}
+   */
+  times?: number | undefined;
+  /** Only requests whose pathname starts with this. */
+  path?: string | undefined;
+  /** Only requests with this method. */
+  method?: string | undefined;
+}
+
+/** Options shared by the stream faults. */
+export interface StreamFaultOptions {
+  /**
+   * How many streams are affected.
+   *
+   * @default {1}
+   */
+  times?: number | undefined;
+  /** Only streams whose pathname starts with this, e.g. `"/tasks/task_0001/stream"`. */
+  path?: string | undefined;
+}
+
+/** Options of {@linkcode EmulatorFaults.dropStreamAfter}. */
+export interface DropStreamOptions extends StreamFaultOptions {
+  /**
+   * `"close"` ends the body cleanly (without a terminal update); `"error"` errors
+   * it like a reset connection.
+   *
+   * @default {"close"}
+   */
+  mode?: "close" | "error" | undefined;
+}
+
+/**
+ * Controls for injecting failures. Each fault is queued and consumed by the next
+ * matching request or stream (`times` of them); faults of different kinds
+ * combine, e.g. a malformed line and then a drop on the same stream.
+ *
+ * Stream faults count the lines written (the initial state, updates and deltas;
+ * heartbeats and the malformed line itself do not count).
+ *
+ * @example Make the next run fail with 503, then succeed
+ * ```ts
+ * import { createEmulator } from "@inferencesh/sdk/testing";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const emulator = createEmulator({ stepMs: 0 });
+ * emulator.faults.failNext(503, { path: "/apps/run" });
+ * const init = {
+ *   method: "POST",
+ *   headers: { authorization: "Bearer k" },
+ *   body: JSON.stringify({ app: "infsh/echo", input: {} }),
+ * };
+ * const first = await emulator.fetch("https://api.inference.sh/apps/run", init);
+ * strictEqual(first.status, 503);
+ * strictEqual(first.headers.get("retry-after"), "0");
+ * await first.body?.cancel();
+ * const second = await emulator.fetch("https://api.inference.sh/apps/run", init);
+ * strictEqual(second.status, 200);
+ * await second.body?.cancel();
+ * emulator.close();
+ * ```
+ */
+export interface EmulatorFaults {
+  /**
+   * Answers the next matching request(s) with a problem for `status` (429
+   * `rate_limited`, 503 `service_unavailable`, 500 `internal_error`, 502
+   * `bad_gateway`, 408 `request_timeout`, …) instead of handling it, so nothing
+   * is created.
+   *
+   * @param status HTTP status, 400..599.
+   * @param options Count, `Retry-After` and which requests match.
+   */
+  failNext(status: number, options?: FailNextOptions): void;
+  /**
+   * Makes the in-process `fetch` reject like a refused TCP connection, before the
+   * handler runs (the request is neither handled nor recorded).
+   *
+   * @param options Count and which requests match.
+   */
+  refuseConnection(options?: ConnectionFaultOptions): void;
+  /**
+   * Lets the handler run (a task is created, say), then makes the in-process
+   * `fetch` reject with a network error, as if the response was lost.
+   *
+   * @param options Count and which requests match.
+   */
+  loseResponse(options?: ConnectionFaultOptions): void;
+  /**
+   * Ends the next stream(s) after `lines` lines.
+   *
+   * @param lines Lines to write first (0: none at all).
+   * @param options Count, mode and which streams match.
+   */
+  dropStreamAfter(lines: number, options?: DropStreamOptions): void;
+  /**
+   * After `lines` lines the next stream(s) write nothing at all (no heartbeats)
+   * but stay open until the client cancels or the emulator closes.
+   *
+   * @param lines Lines to write first.
+   * @param options Count and which streams match.
+   */
+  stallStreamAfter(lines: number, options?: StreamFaultOptions): void;
+  /**
+   * After `lines` lines the next stream(s) write one line that is not valid JSON,
+   * then continue normally.
+   *
+   * @param lines Lines to write first.
+   * @param options Count and which streams match.
+   */
+  malformedLineAfter(lines: number, options?: StreamFaultOptions): void;
+  /**
+   * While on, every stream line is written in several chunks cut inside
+   * multi-byte UTF-8 characters (short lines one byte at a time).
+   *
+   * @param enabled Whether to split; defaults to `true`.
+   */
+  splitUtf8(enabled?: boolean): void;
+  /** Forgets every queued fault and turns UTF-8 splitting off. */
+  clear(): void;
+}
+
+/** A request fault that matched. */
+export interface RequestFailure {
+  status: number;
+  retryAfter: string | undefined;
+}
+
+/** The faults one stream took when it opened. */
+export interface StreamFaults {
+  drop?: { lines: number; mode: "close" | "error" } | undefined;
+  stall?: { lines: number } | undefined;
+  malformed?: { lines: number } | undefined;
+}
+
+interface Queued<T> {
+  remaining: number;
+  path: string | undefined;
+  method: string | undefined;
+  value: T;
+}
+
+/** The emulator's fault queues: the public controls plus the `take*` side. */
+export class FaultQueue implements EmulatorFaults {
+  #failures: Queued<RequestFailure>[] = [];
+  #refusals: Queued<null>[] = [];
+  #losses: Queued<null>[] = [];
+  #drops: Queued<{ lines: number; mode: "close" | "error" }>[] = [];
+  #stalls: Queued<{ lines: number }>[] = [];
+  #malformed: Queued<{ lines: number }>[] = [];
+  #split = false;
+
+  failNext(status: number, options: FailNextOptions = {}): void {
+    if (!Number.isInteger(status) || status < 400 || status > 599) {
+      throw new RangeError(`Cannot fail with status ${status}: expected an integer in 400..599`);
+    }
+    const retryAfter = options.retryAfter ??
+      (status === 429 || status === 503 ? "0" : undefined);
+    this.#failures.push(
+      queued(options, { status, retryAfter: retryAfter === "" ? undefined : retryAfter }),
+    );
+  }
+
+  refuseConnection(options: ConnectionFaultOptions = {}): void {
+    this.#refusals.push(queued(options, null));
+  }
+
+  loseResponse(options: ConnectionFaultOptions = {}): void {
+    this.#losses.push(queued(options, null));
+  }
+
+  dropStreamAfter(lines: number, options: DropStreamOptions = {}): void {
+    const mode = options.mode ?? "close";
+    if (mode !== "close" && mode !== "error") {
+      throw new TypeError(`Cannot drop a stream with mode "${mode}": expected "close" or "error"`);
+    }
+    this.#drops.push(queued({ ...options, method: undefined }, { lines: checkLines(lines), mode }));
+  }
+
+  stallStreamAfter(lines: number, options: StreamFaultOptions = {}): void {
+    this.#stalls.push(queued({ ...options, method: undefined }, { lines: checkLines(lines) }));
+  }
+
+  malformedLineAfter(lines: number, options: StreamFaultOptions = {}): void {
+    this.#malformed.push(queued({ ...options, method: undefined }, { lines: checkLines(lines) }));
+  }
+
+  splitUtf8(enabled = true): void {
+    this.#split = enabled;
+  }
+
+  clear(): void {
+    this.#failures = [];
+    this.#refusals = [];
+    this.#losses = [];
+    this.#drops = [];
+    this.#stalls = [];
+    this.#malformed = [];
+    this.#split = false;
+  }
+
+  /** Whether stream lines are to be cut inside UTF-8 characters. */
+  get splitting(): boolean {
+    return this.#split;
+  }
+
+  /** Consumes the first `failNext` fault matching the request, if any. */
+  takeFailure(method: string, pathname: string): RequestFailure | undefined {
+    return take(this.#failures, method, pathname);
+  }
+
+  /** Consumes a `refuseConnection` (`"refuse"`) or `loseResponse` (`"lose"`) fault. */
+  takeConnectionFault(kind: "refuse" | "lose", method: string, pathname: string): boolean {
+    const list = kind === "refuse" ? this.#refusals : this.#losses;
+    return take(list, method, pathname) !== undefined;
+  }
+
+  /** Consumes the stream faults for a stream opened at `pathname`. */
+  takeStreamFaults(pathname: string): StreamFaults {
+    return {
+      drop: take(this.#drops, "GET", pathname),
+      stall: take(this.#stalls, "GET", pathname),
+      malformed: take(this.#malformed, "GET", pathname),
+    };
+  }
+}
+
+function queued<T>(
+  options: { times?: number | undefined; path?: string | undefined; method?: string | undefined },
+  value: T,
+): Queued<T> {
+  const times = options.times ?? 1;
+  if (!(times === Infinity || (Number.isInteger(times) && times >= 1))) {
+    throw new RangeError(`Cannot queue a fault ${times} times: expected an integer >= 1`);
+  }
+  return { remaining: times, path: options.path, method: options.method?.toUpperCase(), value };
+}
+
+function checkLines(lines: number): number {
+  if (!Number.isInteger(lines) || lines < 0) {
+    throw new RangeError(`Cannot count ${lines} lines: expected an integer >= 0`);
+  }
+  return lines;
+}
+
+function take<T>(list: Queued<T>[], method: string, pathname: string): T | undefined {
+  const index = list.findIndex((fault) =>
+    (fault.method === undefined ? method !== "OPTIONS" : fault.method === method) &&
+    (fault.path === undefined || pathname.startsWith(fault.path))
+  );
+  if (index === -1) return undefined;
+  const fault = list[index] as Queued<T>;
+  fault.remaining -= 1;
+  if (fault.remaining <= 0) list.splice(index, 1);
+  return fault.value;
+}

@@ -1,0 +1,140 @@
+/**
+ * `POST /apps/run`: validate, create a task in status 1, start driving it
+ * (protocol §3.2, §10.2).
+ *
+ * @module
+ */
+
+import type { Task } from "../../tasks/types.ts";
+import type { EmulatedApp } from "../apps/app.ts";
+import { parseAppReference } from "../apps/registry.ts";
+import { invalidField, parseJsonObject } from "../http/body.ts";
+import { ok, problem } from "../http/responses.ts";
+import type { Route, RouteContext } from "../http/router.ts";
+import { checkSessionParams, joinSession } from "../sessions/run_session.ts";
+import { timestamp } from "../state.ts";
+import { startTask } from "./task_runner.ts";
+
+const INFRAS = ["cloud", "private", "private_first"];
+
+function optionalString(body: Record<string, unknown>, field: string): Response | undefined {
+  const value = body[field];
+  if (value === undefined || value === null || typeof value === "string") return undefined;
+  return invalidField(field, `field "${field}" must be a string`);
+}
+
+function findApp(context: RouteContext, body: Record<string, unknown>): EmulatedApp | Response {
+  const reference = body["app"];
+  if (typeof reference === "string" && reference !== "") {
+    const app = context.state.apps.byName(parseAppReference(reference).name);
+    if (app) return app;
+    return problem({
+      status: 404,
+      code: "APP_NOT_FOUND",
+      title: "App not found",
+      detail: `app ${reference} does not exist`,
+    });
+  }
+  const app = context.state.apps.byId(String(body["app_id"]));
+  if (app) return app;
+  return problem({
+    status: 404,
+    code: "APP_NOT_FOUND",
+    title: "App not found",
+    detail: `app ${String(body["app_id"])} does not exist`,
+  });
+}
+
+function validate(body: Record<string, unknown>): Response | undefined {
+  const app = body["app"];
+  // `app_id` is the documented alternative to `app` (protocol §3.2).
+  const hasAppId = typeof body["app_id"] === "string" && body["app_id"] !== "";
+  if (!(typeof app === "string" && app !== "") && !(app === undefined && hasAppId)) {
+    return invalidField("app", `field "app" is required and must be a non-empty string`);
+  }
+  if (!("input" in body) || body["input"] === undefined) {
+    return invalidField("input", `field "input" is required`);
+  }
+  const infra = body["infra"];
+  if (infra !== undefined && infra !== null && !INFRAS.includes(infra as string)) {
+    return invalidField(
+      "infra",
+      `field "infra" must be one of ${INFRAS.map((i) => `"${i}"`).join(", ")}, got ${
+        JSON.stringify(infra)
+      }`,
+    );
+  }
+  for (const field of ["variant", "function", "webhook"]) {
+    const invalid = optionalString(body, field);
+    if (invalid) return invalid;
+  }
+  return checkSessionParams(body);
+}
+
+function run(context: RouteContext): Response {
+  const parsed = parseJsonObject(context.text);
+  if (!parsed.ok) return parsed.response;
+  const body = parsed.value;
+  const invalid = validate(body);
+  if (invalid) return invalid;
+  const app = findApp(context, body);
+  if (app instanceof Response) return app;
+  const missing = app.requirements?.(body) ?? [];
+  if (missing.length > 0) {
+    return problem({
+      status: 412,
+      code: "REQUIREMENTS_NOT_MET",
+      title: "Requirements not met",
+      detail: `app requires ${missing.length} missing ${
+        missing.length === 1 ? "requirement" : "requirements"
+      }`,
+      extensions: { errors: missing },
+    });
+  }
+  const session = joinSession(context.state, body, app);
+  if (session instanceof Response) return session;
+
+  const { state } = context;
+  const id = state.ids.next("task");
+  const now = timestamp(state.clock);
+  const reference = typeof body["app"] === "string" ? parseAppReference(body["app"]) : undefined;
+  const task: Task = {
+    id,
+    "short_id": id.slice(id.indexOf("_") + 1),
+    "created_at": now,
+    "updated_at": now,
+    "user_id": "user_emulator",
+    "team_id": "team_emulator",
+    visibility: "private",
+    "is_featured": false,
+    "user_public_key": "",
+    "engine_public_key": "",
+    status: 1,
+    "app_id": app.id,
+    "app_version_id": app.versionId,
+    "app_variant": (body["variant"] as string | undefined) || "default",
+    function: (body["function"] as string | undefined) || reference?.function || "run",
+    infra: (body["infra"] as string | undefined) ?? "cloud",
+    workers: [],
+    setup: (body["setup"] as Record<string, unknown> | undefined) ?? {},
+    input: body["input"],
+    output: null,
+    error: "",
+    rating: "unrated",
+    events: [],
+    logs: [],
+    "usage_events": [],
+    ...(typeof body["webhook"] === "string" ? { webhook: body["webhook"] } : {}),
+    ...session,
+  };
+  const record = state.tasks.add(task);
+  // Serialise now: the reply must show status 1 whatever the runner does next.
+  const response = ok(task);
+  startTask(state, record, app, context.url.origin);
+  return response;
+}
+
+/** `POST /apps/run`. */
+export const runRoutes: readonly Route[] = [
+  { method: "POST", path: "/apps/run", handle: run },
+];

@@ -216,9 +216,13 @@ export class GoneError extends ApiError {
  * ```
  */
 export interface RequirementError {
+  /** `"secret"`, `"integration"` or `"scope"`. */
   type: string;
+  /** The secret's name or the integration's key, e.g. `"OPENAI_API_KEY"`. */
   key: string;
+  /** A sentence saying what is missing. */
   message: string;
+  /** What fixes it: `add_secret`, `connect` (with provider and scopes) or `add_scopes`. */
   action?: {
     type: string;
     provider?: string | undefined;
@@ -226,6 +230,7 @@ export interface RequirementError {
     scopes?: string[] | undefined;
     "scope_descriptions"?: Record<string, string> | undefined;
   } | undefined;
+  /** Any other field the API sent. */
   [field: string]: unknown;
 }
 

@@ -16,9 +16,13 @@
  * ```
  */
 export interface ToolCallDelta {
+  /** Position of the call; fragments with the same index belong together. */
   index: number;
+  /** The model's call id. */
   id?: string | undefined;
+  /** Call type, usually `"function"`. */
   type?: string | undefined;
+  /** The function's name, and its arguments as JSON text (appended fragment by fragment). */
   function?: { name?: string | undefined; arguments?: string | undefined } | undefined;
 }
 

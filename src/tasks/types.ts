@@ -14,12 +14,17 @@
  * ```
  */
 export interface TaskLog {
+  /** Log id. */
   id?: string | undefined;
+  /** The task the log belongs to. */
   "task_id"?: string | undefined;
   /** 0 build, 1 run, 2 serve, 3 setup, 4 task. */
   "log_type"?: number | undefined;
+  /** The log text so far. */
   content: string;
+  /** When the log began (RFC 3339). */
   "created_at"?: string | undefined;
+  /** When the log last grew (RFC 3339). */
   "updated_at"?: string | undefined;
 }
 
@@ -33,10 +38,15 @@ export interface TaskLog {
  * ```
  */
 export interface TaskEvent {
+  /** Event id. */
   id?: string | undefined;
+  /** The task that changed. */
   "task_id"?: string | undefined;
+  /** The status it changed to. */
   status: number;
+  /** When it changed (RFC 3339). */
   "event_time"?: string | undefined;
+  /** When the event was recorded (RFC 3339). */
   "created_at"?: string | undefined;
 }
 
@@ -53,26 +63,41 @@ export interface TaskEvent {
  * ```
  */
 export interface Task {
+  /** Task id, e.g. `task_01j9z3k6c4`. */
   id: string;
   /** Integer status; see the `TaskStatus*` constants. */
   status: number;
+  /** Id of the app that runs. */
   "app_id"?: string | undefined;
+  /** Id of the app version that runs. */
   "app_version_id"?: string | undefined;
+  /** The app variant. */
   "app_variant"?: string | undefined;
+  /** The function of the app that runs. */
   function?: string | undefined;
+  /** Where it runs: `cloud` or `private`. */
   infra?: string | undefined;
+  /** The setup parameters it was given. */
   setup?: Record<string, unknown> | null | undefined;
+  /** The input it was given (file values as URIs). */
   input?: unknown;
   /** The app's result, set once the task completed. */
   output?: unknown;
   /** Why the task failed, set once it failed. */
   error?: string | null | undefined;
+  /** What the app printed. */
   logs?: TaskLog[] | null | undefined;
+  /** The status changes so far. */
   events?: TaskEvent[] | null | undefined;
+  /** The session the task ran in, when it used one. */
   "session_id"?: string | null | undefined;
+  /** Idle timeout of that session, in seconds. */
   "session_timeout"?: number | null | undefined;
+  /** When the task was created (RFC 3339). */
   "created_at"?: string | undefined;
+  /** When it last changed (RFC 3339). */
   "updated_at"?: string | undefined;
+  /** Every other field of the API's TaskDTO. */
   [field: string]: unknown;
 }
 
@@ -137,8 +162,11 @@ export interface ApiTaskRequest {
 export interface TaskDelta {
   /** The new fragments: `response` and `reasoning` append to what came before. */
   delta: {
+    /** The next piece of the reply. */
     response?: string | undefined;
+    /** The next piece of the reasoning. */
     reasoning?: string | undefined;
+    /** Tool-call fragments, usage, and any other field. */
     [field: string]: unknown;
   };
   /** Increases by one per delta of the same producer. */

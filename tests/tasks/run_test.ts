@@ -76,7 +76,10 @@ describe("tasks.run()", () => {
 
   it("resolves failed and cancelled tasks too: the caller checks status", async () => {
     using env = setup();
-    const failed = await env.client.tasks.run({ app: "infsh/fail", input: { message: "CUDA OOM" } });
+    const failed = await env.client.tasks.run({
+      app: "infsh/fail",
+      input: { message: "CUDA OOM" },
+    });
     assert.equal(failed.status, TaskStatusFailed);
     assert.equal(failed.error, "CUDA OOM");
 
@@ -151,11 +154,12 @@ describe("tasks.run() recovers from stream faults", () => {
   };
   for (const [name, inject] of Object.entries(faults)) {
     it(`survives ${name}, reporting the terminal update exactly once`, async () => {
-      using env = setup();
+      // Slow enough steps that the task is still running when the stall is noticed.
+      using env = setup({ stepMs: 40 });
       inject(env.emulator);
       const { result, terminal, text } = await recordRun(env.client, "infsh/text-stream", {
-        prompt: "resilient",
-      }, { idleTimeoutMs: 200 });
+        prompt: "a resilient stream of several words",
+      }, { idleTimeoutMs: 100 });
       assert.equal(result.status, TaskStatusCompleted);
       assert.equal(terminal.length, 1);
       assert.equal(terminal[0], result);
@@ -283,10 +287,26 @@ describe("tasks.run() input checks", () => {
     ["input not an object", { app: "a/b", input: "text" }, /'input'/],
     ["input an array", { app: "a/b", input: [1] }, /'input'/],
     ["missing input", { app: "a/b" }, /'input'/],
-    ["session_timeout without new", { app: "a/b", input: {}, session_timeout: 10 }, /'session_timeout'/],
-    ["session_timeout 0", { app: "a/b", input: {}, session: "new", session_timeout: 0 }, /'session_timeout'/],
-    ["session_timeout 3601", { app: "a/b", input: {}, session: "new", session_timeout: 3601 }, /'session_timeout'/],
-    ["session_timeout 1.5", { app: "a/b", input: {}, session: "new", session_timeout: 1.5 }, /'session_timeout'/],
+    [
+      "session_timeout without new",
+      { app: "a/b", input: {}, session_timeout: 10 },
+      /'session_timeout'/,
+    ],
+    [
+      "session_timeout 0",
+      { app: "a/b", input: {}, session: "new", session_timeout: 0 },
+      /'session_timeout'/,
+    ],
+    [
+      "session_timeout 3601",
+      { app: "a/b", input: {}, session: "new", session_timeout: 3601 },
+      /'session_timeout'/,
+    ],
+    [
+      "session_timeout 1.5",
+      { app: "a/b", input: {}, session: "new", session_timeout: 1.5 },
+      /'session_timeout'/,
+    ],
     ["unknown infra", { app: "a/b", input: {}, infra: "moon" }, /'infra'/],
   ];
   for (const [name, params, field] of bad) {
@@ -295,7 +315,8 @@ describe("tasks.run() input checks", () => {
       await assert.rejects(
         // deno-lint-ignore no-explicit-any
         env.client.tasks.run(params as any),
-        (error: Error) => (error instanceof TypeError || error instanceof RangeError) && field.test(error.message),
+        (error: Error) =>
+          (error instanceof TypeError || error instanceof RangeError) && field.test(error.message),
       );
       assert.equal(env.emulator.requests.length, 0);
     });
@@ -361,7 +382,9 @@ describe("tasks.run() aborts", () => {
 describe("tasks.stream()", () => {
   it("yields snapshots until the terminal one", async () => {
     using env = setup();
-    const { id } = await env.client.tasks.run({ app: "infsh/echo", input: { a: 1 } }, { wait: false });
+    const { id } = await env.client.tasks.run({ app: "infsh/echo", input: { a: 1 } }, {
+      wait: false,
+    });
     const seen: Task[] = [];
     for await (const task of env.client.tasks.stream(id, FAST)) seen.push(task);
     assert.equal(seen.at(-1)?.status, TaskStatusCompleted);

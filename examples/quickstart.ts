@@ -25,11 +25,15 @@ console.log(`Running ${app}…`);
 
 const encoder = new TextEncoder();
 let streaming = false;
+let lastStatus = -1;
 try {
   const result = await client.tasks.run(
     { app, input: { prompt: "Hello from the inference.sh TypeScript SDK ✨" } },
     {
+      // Called for every update; print status changes (logs and other fields change too).
       onUpdate: (task) => {
+        if (task.status === lastStatus) return;
+        lastStatus = task.status;
         if (streaming) console.log();
         streaming = false;
         console.log(`  status: ${statusName(task.status)}`);

@@ -55,6 +55,15 @@ export {
   TaskStatusUnknown,
   TaskStatusUploading,
 } from "./src/tasks/status.ts";
+// -- files and sessions (issue 3) --
+export { Files } from "./src/files/files.ts";
+export { Sessions } from "./src/sessions/sessions.ts";
+// -- end files and sessions --
+
+// -- agents (issue 4) --
+export { Agents } from "./src/agents/agents.ts";
+// -- end agents --
+
 export {
   APIConnectionError,
   ApiError,

@@ -4,8 +4,11 @@
  * @module
  */
 
+import { Agents } from "./agents/agents.ts";
+import { Files } from "./files/files.ts";
 import { type ClientOptions, resolveConfig } from "./http/config.ts";
 import { HttpClient } from "./http/core.ts";
+import { Sessions } from "./sessions/sessions.ts";
 import { Tasks } from "./tasks/tasks.ts";
 
 /**
@@ -20,11 +23,20 @@ import { Tasks } from "./tasks/tasks.ts";
 export class InferenceClient {
   /** Run apps, follow, read and cancel tasks. */
   readonly tasks: Tasks;
+  /** Upload files. */
+  readonly files: Files;
+  /** Warm, stateful workers across calls. */
+  readonly sessions: Sessions;
+  /** Chat with hosted agents. */
+  readonly agents: Agents;
 
   /** Checks `options` and creates the client; prefer {@linkcode inference}. */
   constructor(options: ClientOptions) {
     const http = new HttpClient(resolveConfig(options));
+    this.files = new Files(http);
     this.tasks = new Tasks(http);
+    this.sessions = new Sessions(http, this.tasks);
+    this.agents = new Agents(http, this.files);
   }
 }
 

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { agentRoutes } from "./agents/routes.ts";
+import { ChatStore } from "./agents/chat_store.ts";
 import { AppRegistry } from "./apps/registry.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { controlRoutes } from "./control/routes.ts";
@@ -22,6 +24,8 @@ import { timestamp } from "./state.ts";
 import type { Task } from "../tasks/types.ts";
 import { runRoutes } from "./tasks/run_route.ts";
 import { taskRoutes } from "./tasks/routes.ts";
+import { sessionRoutes } from "./sessions/routes.ts";
+import { SessionStore } from "./sessions/session_store.ts";
 import type { TaskFraming } from "./tasks/task_framing.ts";
 import { TaskStore } from "./tasks/task_store.ts";
 import { Timers } from "./timers.ts";
@@ -31,6 +35,8 @@ const ROUTES: readonly Route[] = [
   ...runRoutes,
   ...taskRoutes,
   ...fileRoutes,
+  ...sessionRoutes,
+  ...agentRoutes,
   ...controlRoutes,
 ];
 
@@ -219,6 +225,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const requests: RecordedRequest[] = [];
   const tasks = new TaskStore(() => timestamp(clock), ids);
   const files = new FileStore(ids);
+  const sessions = new SessionStore(clock, ids);
+  const chats = new ChatStore(clock, ids);
   let closed = false;
 
   const endStreams = (): void => {
@@ -228,6 +236,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
 
   const reset = (): void => {
     tasks.clear();
+    chats.clear();
+    sessions.clear();
     endStreams();
     timers.clearAll();
     files.clear();
@@ -248,6 +258,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     apps: new AppRegistry(),
     tasks,
     files,
+    sessions,
+    chats,
     streams,
     reset,
     requests,
@@ -330,6 +342,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     close: () => {
       closed = true;
       tasks.abortAll();
+      chats.clear();
       endStreams();
       timers.clearAll();
     },

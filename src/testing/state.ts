@@ -4,11 +4,13 @@
  * @module
  */
 
+import type { ChatStore } from "./agents/chat_store.ts";
 import type { AppRegistry } from "./apps/registry.ts";
 import type { Clock } from "./clock.ts";
 import type { FaultQueue } from "./faults.ts";
 import type { FileStore } from "./files/file_store.ts";
 import type { Ids } from "./ids.ts";
+import type { SessionStore } from "./sessions/session_store.ts";
 import type { LineStream } from "./streams/line_stream.ts";
 import type { TaskFraming } from "./tasks/task_framing.ts";
 import type { TaskStore } from "./tasks/task_store.ts";
@@ -28,6 +30,8 @@ export interface EmulatorState {
   readonly apps: AppRegistry;
   readonly tasks: TaskStore;
   readonly files: FileStore;
+  readonly sessions: SessionStore;
+  readonly chats: ChatStore;
   /** Streams still open, so `close()` and `reset()` can end them. */
   readonly streams: Set<LineStream>;
   /** Forgets tasks, files, requests, faults and ids (`POST /__emulator/reset`). */

@@ -120,8 +120,13 @@ async function* followStream(
       }
       failures++;
       // Reconcile before reconnecting: the task may have ended while we were away.
-      const task = await getTask(http, id, settings);
-      if (!changesNothing(snapshot, task)) {
+      // If the API cannot be reached either, the reconnect below is the next try.
+      const task = await getTask(http, id, settings).catch((reason: unknown) => {
+        if (signal?.aborted) throw signal.reason;
+        if (!isRecoverable(reason)) throw reason;
+        return undefined;
+      });
+      if (task && !changesNothing(snapshot, task)) {
         snapshot = mergeTask(snapshot, task);
         yield { type: "update", task: snapshot, fields: undefined };
       }

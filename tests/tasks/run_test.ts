@@ -172,6 +172,16 @@ describe("tasks.run() recovers from stream faults", () => {
     });
   }
 
+  it("reconnects even when the reconciling read fails too", async () => {
+    using env = setup({ stepMs: 20 });
+    env.emulator.faults.dropStreamAfter(2);
+    // The reconcile GET and its two retries fail; the next reconnect succeeds.
+    env.emulator.faults.failNext(500, { path: "/tasks/task_0001", method: "GET", times: 3 });
+    const { result, terminal } = await recordRun(env.client, "infsh/echo", { a: 1 });
+    assert.equal(result.status, TaskStatusCompleted);
+    assert.equal(terminal.length, 1);
+  });
+
   it("keeps UTF-8 intact when the server cuts characters across writes", async () => {
     using env = setup();
     env.emulator.faults.splitUtf8(true);

@@ -57,11 +57,83 @@ export {
 } from "./src/tasks/status.ts";
 // -- files and sessions (issue 3) --
 export { Files } from "./src/files/files.ts";
-export { Sessions } from "./src/sessions/sessions.ts";
+export type { FileObject, UploadData, UploadOptions, UploadProgress } from "./src/files/types.ts";
+export { Session, Sessions } from "./src/sessions/sessions.ts";
+export type { AppSession, SessionOptions, SessionRunOptions } from "./src/sessions/types.ts";
+export { UploadError, type UploadStep } from "./src/errors.ts";
 // -- end files and sessions --
 
 // -- agents (issue 4) --
-export { Agents } from "./src/agents/agents.ts";
+export { Agents, type CreateAgentOptions } from "./src/agents/agents.ts";
+export {
+  Agent,
+  type AgentReply,
+  type Attachment,
+  type ChatStreamOptions,
+  type SendMessageOptions,
+  type ToolCall,
+} from "./src/agents/agent.ts";
+export type { ToolAction } from "./src/agents/chat_api.ts";
+export { AgentTurnError, OutputValidationError } from "./src/agents/errors.ts";
+export {
+  agentTool,
+  AgentToolBuilder,
+  appTool,
+  AppToolBuilder,
+  ClientToolBuilder,
+  internalTools,
+  InternalToolsBuilder,
+  tool,
+  ToolBuilder,
+  type ToolHandler,
+  webhookTool,
+  WebhookToolBuilder,
+} from "./src/agents/tool_builder.ts";
+export {
+  type ArgsOf,
+  array,
+  boolean,
+  enumOf,
+  integer,
+  number,
+  object,
+  optional,
+  type Param,
+  type Params,
+  type ParamType,
+  type ParamValue,
+  string,
+} from "./src/agents/schema_helpers.ts";
+export {
+  type InferInput,
+  type InferOutput,
+  type StandardJsonSchemaConverter,
+  type StandardSchemaIssue,
+  type StandardSchemaProps,
+  type StandardSchemaResult,
+  type StandardSchemaV1,
+  withJsonSchema,
+} from "./src/agents/standard_schema.ts";
+export type {
+  AgentConfig,
+  AgentRun,
+  AgentTool,
+  AgentToolConfig,
+  AppTool,
+  Chat,
+  ChatDelta,
+  ChatMessage,
+  ChatMessageContent,
+  ClientTool,
+  CoreApp,
+  InternalToolsConfig,
+  JsonSchema,
+  OtherTool,
+  OutputSchema,
+  ToolCallContext,
+  ToolInvocation,
+  WebhookTool,
+} from "./src/agents/types.ts";
 // -- end agents --
 
 export {

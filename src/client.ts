@@ -34,7 +34,7 @@ export class InferenceClient {
   constructor(options: ClientOptions) {
     const http = new HttpClient(resolveConfig(options));
     this.files = new Files(http);
-    this.tasks = new Tasks(http);
+    this.tasks = new Tasks(http, Math.random, this.files);
     this.sessions = new Sessions(http, this.tasks);
     this.agents = new Agents(http, this.files);
   }

@@ -581,3 +581,58 @@ export class StreamError extends InferenceError {
 export function excerpt(text: string, max = 120): string {
   return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} chars)`;
 }
+
+/**
+ * Which step of an upload failed: `"create"` is `POST /files` (the file record
+ * and its upload URL), `"upload"` is the PUT of the bytes to that URL.
+ *
+ * @example
+ * ```ts
+ * import type { UploadStep } from "@inferencesh/sdk";
+ * const step: UploadStep = "upload";
+ * ```
+ */
+export type UploadStep = "create" | "upload";
+
+/**
+ * A file upload failed, after the retries its step allows. `step` says which
+ * step; `cause` holds that step's own error (an {@linkcode ApiError} subclass,
+ * {@linkcode APIConnectionError} or {@linkcode TimeoutError}), whose `status`
+ * and `code` are copied here. For an upload `tasks.run` made from its input,
+ * `field` names the value, e.g. `input.images[1]`.
+ *
+ * @example
+ * ```ts
+ * import { inference, UploadError } from "@inferencesh/sdk";
+ * import { createEmulator } from "@inferencesh/sdk/testing";
+ *
+ * const emulator = createEmulator();
+ * const client = inference({ apiKey: "test", fetch: emulator.fetch, maxRetries: 0 });
+ * emulator.faults.failNext(503, { path: "/__storage/" });
+ * try {
+ *   await client.files.upload(new Uint8Array([1, 2, 3]));
+ * } catch (error) {
+ *   if (error instanceof UploadError) console.log(error.step, error.status); // "upload" 503
+ * } finally {
+ *   emulator.close();
+ * }
+ * ```
+ */
+export class UploadError extends InferenceError {
+  /** The step that failed. */
+  readonly step: UploadStep;
+  /** Where the value was in a task's input, for uploads `tasks.run` made. */
+  readonly field: string | undefined;
+
+  /** Creates the error; pass the step's error as `cause`. */
+  constructor(
+    message: string,
+    step: UploadStep,
+    options: InferenceErrorOptions & { field?: string | undefined } = {},
+  ) {
+    super(message, options);
+    this.name = "UploadError";
+    this.step = step;
+    this.field = options.field;
+  }
+}

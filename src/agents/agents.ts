@@ -1,11 +1,34 @@
 /**
- * The agents resource. Filled in by the agents work.
+ * The agents resource: `client.agents.create()` makes an {@linkcode Agent} from a
+ * template reference or an ad-hoc configuration.
  *
  * @module
  */
 
 import type { Files } from "../files/files.ts";
-import type { HttpClient } from "../http/core.ts";
+import type { HttpClient, RequestOptions } from "../http/core.ts";
+import { Agent } from "./agent.ts";
+import { normalizeAgent } from "./agent_config.ts";
+import { resultText, submitToolResult, type ToolAction } from "./chat_api.ts";
+import type { AgentConfig } from "./types.ts";
+
+/**
+ * Options of `client.agents.create()`.
+ *
+ * @example
+ * ```ts
+ * import type { CreateAgentOptions } from "@inferencesh/sdk";
+ * const options: CreateAgentOptions = { name: "support-bot", context: { tenant: "t1" } };
+ * ```
+ */
+export interface CreateAgentOptions {
+  /** `agent_name` sent with each message; defaults to the config's `name`. */
+  name?: string | undefined;
+  /** Values of the agent's declared context fields, sent with each message. */
+  context?: Record<string, string> | undefined;
+  /** Continue this existing chat instead of starting a new one. */
+  chatId?: string | undefined;
+}
 
 /**
  * Chat with hosted agents. Reach it as `client.agents`.
@@ -13,19 +36,139 @@ import type { HttpClient } from "../http/core.ts";
  * @example
  * ```ts
  * import { inference } from "@inferencesh/sdk";
- * const client = inference({ apiKey: "inf_..." });
- * console.log(typeof client.agents);
+ * import { createEmulator } from "@inferencesh/sdk/testing";
+ *
+ * const emulator = createEmulator({ stepMs: 1 });
+ * const client = inference({ apiKey: "test", fetch: emulator.fetch });
+ * const agent = client.agents.create("my-org/assistant@abc123");
+ * console.log((await agent.sendMessage("Hello!")).text);
+ * emulator.close();
  * ```
  */
 export class Agents {
   readonly #http: HttpClient;
   readonly #files: Files;
+  readonly #random: () => number;
 
   /** Created by the client; use `client.agents`. */
-  constructor(http: HttpClient, files: Files) {
+  constructor(http: HttpClient, files: Files, random: () => number = Math.random) {
     this.#http = http;
     this.#files = files;
-    void this.#http;
-    void this.#files;
+    this.#random = random;
+  }
+
+  /**
+   * Makes an agent from a template, `"namespace/name@version"`. Nothing is sent
+   * until the first message.
+   *
+   * @example
+   * ```ts
+   * import { inference } from "@inferencesh/sdk";
+   * const client = inference({ apiKey: "inf_..." });
+   * const agent = client.agents.create("my-org/assistant@abc123", { context: { tenant: "t1" } });
+   * ```
+   */
+  create(template: string, options?: CreateAgentOptions): Agent<unknown>;
+  /**
+   * Makes an ad-hoc agent from a configuration (either key spelling:
+   * `coreApp`/`core_app`, `systemPrompt`/`system_prompt`, …). With a Standard
+   * Schema (e.g. zod) as `outputSchema`, replies carry the parsed output, typed.
+   * Bad configuration throws a `TypeError` naming the key; nothing is sent until
+   * the first message.
+   *
+   * @example With a typed tool and structured output
+   * ```ts
+   * import { inference, tool } from "@inferencesh/sdk";
+   * import { createEmulator } from "@inferencesh/sdk/testing";
+   * import { z } from "zod";
+   *
+   * const emulator = createEmulator({ stepMs: 1 });
+   * const client = inference({ apiKey: "test", fetch: emulator.fetch });
+   * const agent = client.agents.create({
+   *   coreApp: "infsh/emulated-llm",
+   *   systemPrompt: "You report the weather.",
+   *   tools: [
+   *     tool("get_weather")
+   *       .description("Get current weather")
+   *       .params(z.object({ city: z.string().describe("City name") }))
+   *       .handler(({ city }) => JSON.stringify({ city, celsius: 21 }))
+   *       .build(),
+   *   ],
+   *   outputSchema: z.object({ city: z.string(), celsius: z.number() }),
+   * });
+   * const reply = await agent.sendMessage("What is the weather in Paris?");
+   * console.log(reply.text, reply.output.celsius);
+   * emulator.close();
+   * ```
+   */
+  create<Output = unknown>(
+    config: AgentConfig<Output>,
+    options?: CreateAgentOptions,
+  ): Agent<Output>;
+  create(agent: string | AgentConfig<unknown>, options: CreateAgentOptions = {}): Agent<unknown> {
+    const normalized = normalizeAgent(agent);
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError("Invalid argument 'options': must be an object");
+    }
+    if (options.name !== undefined && typeof options.name !== "string") {
+      throw new TypeError("Invalid option 'name': must be a string");
+    }
+    if (
+      options.chatId !== undefined && (typeof options.chatId !== "string" || options.chatId === "")
+    ) {
+      throw new TypeError("Invalid option 'chatId': must be a non-empty string");
+    }
+    const context = options.context;
+    if (context !== undefined) {
+      if (typeof context !== "object" || context === null || Array.isArray(context)) {
+        throw new TypeError("Invalid option 'context': must be an object of strings");
+      }
+      for (const [key, value] of Object.entries(context)) {
+        if (typeof value !== "string") {
+          throw new TypeError(`Invalid option 'context.${key}': must be a string`);
+        }
+      }
+    }
+    return new Agent<unknown>({
+      http: this.#http,
+      files: this.#files,
+      agent: normalized,
+      name: options.name,
+      context: context === undefined ? undefined : { ...context },
+      chatId: options.chatId,
+      random: this.#random,
+    });
+  }
+
+  /**
+   * Answers a client tool call by id (`POST /tools/{id}` with `{"result":
+   * "<string>"}`), for callers who follow a chat without an `Agent`. Strings are
+   * sent as they are; objects as JSON text.
+   *
+   * @param toolId The invocation id.
+   * @param resultOrAction The result, or a widget action `{ action, form_data }`.
+   * @param options Abort signal and per-call limits.
+   *
+   * @example
+   * ```ts ignore
+   * import { inference } from "@inferencesh/sdk";
+   * const client = inference({ apiKey: "inf_..." });
+   * await client.agents.submitToolResult("tinv_1", { action: { type: "confirm" } });
+   * ```
+   */
+  async submitToolResult(
+    toolId: string,
+    resultOrAction: string | ToolAction | Record<string, unknown>,
+    options: RequestOptions = {},
+  ): Promise<void> {
+    if (typeof toolId !== "string" || toolId === "") {
+      throw new TypeError("Invalid argument 'toolId': must be a non-empty string");
+    }
+    await submitToolResult(
+      this.#http,
+      toolId,
+      resultText(resultOrAction, "resultOrAction"),
+      options,
+    );
   }
 }

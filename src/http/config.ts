@@ -30,8 +30,19 @@ export type FetchLike = (input: string | URL | Request, init?: RequestInit) => P
  * ```
  */
 export interface ClientOptions {
-  /** Your inference.sh API key. It is sent to `baseUrl` only, and never appears in errors. */
-  apiKey: string;
+  /**
+   * Your inference.sh API key. It is sent to `baseUrl` only, and never appears in
+   * errors. Required unless `proxyUrl` is set.
+   */
+  apiKey?: string | undefined;
+  /**
+   * Send every request through a proxy that holds the key (see
+   * `@inferencesh/sdk/proxy`) instead of to the API: for browser apps. Requests
+   * go to this URL with the API URL in the `x-inf-target-url` header (streams
+   * also in the `__inf_target` query parameter) and without an `Authorization`
+   * header from the SDK. A path like `/api/inference/proxy` works in browsers.
+   */
+  proxyUrl?: string | undefined;
   /**
    * Where the API lives.
    * @default {"https://api.inference.sh"}
@@ -70,7 +81,10 @@ export interface ClientOptions {
 
 /** Options with every default applied, checked. */
 export interface ResolvedConfig {
+  /** `""` in proxy mode. */
   apiKey: string;
+  /** Absolute proxy URL, when requests go through a proxy. */
+  proxyUrl?: string | undefined;
   baseUrl: string;
   fetch: FetchLike;
   headers: Record<string, string>;
@@ -88,10 +102,16 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
   if (typeof options !== "object" || options === null) {
     throw new TypeError("Cannot create client: options must be an object like { apiKey }");
   }
-  const { apiKey } = options;
-  if (typeof apiKey !== "string" || apiKey.trim() === "") {
+  const { apiKey = "" } = options;
+  const proxyUrl = resolveProxyUrl(options.proxyUrl);
+  if (typeof apiKey !== "string" || (apiKey.trim() === "" && proxyUrl === undefined)) {
     throw new TypeError(
-      "Cannot create client: 'apiKey' is required: get one from the inference.sh dashboard",
+      "Cannot create client: 'apiKey' is required (get one from the inference.sh dashboard), or 'proxyUrl' to send requests through a proxy that holds the key",
+    );
+  }
+  if (proxyUrl !== undefined && apiKey !== "") {
+    throw new TypeError(
+      "Cannot create client: pass 'apiKey' or 'proxyUrl', not both: with a proxy the key stays on the server",
     );
   }
   const baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
@@ -110,6 +130,7 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
   const custom = options.fetch;
   return {
     apiKey,
+    proxyUrl,
     baseUrl,
     // Looked up at call time: creating a client touches no global.
     fetch: custom ? (input, init) => custom(input, init) : (input, init) => fetch(input, init),
@@ -119,6 +140,46 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
     stream: options.stream ?? true,
     pollIntervalMs: positive("pollIntervalMs", options.pollIntervalMs, 2_000),
   };
+}
+
+/** Checks `proxyUrl`: absolute http(s), or a path resolved against the page in a browser. */
+function resolveProxyUrl(proxyUrl: string | undefined): string | undefined {
+  if (proxyUrl === undefined) return undefined;
+  const page = (globalThis as { location?: { href?: string } }).location?.href;
+  let parsed: URL | undefined;
+  try {
+    parsed = typeof proxyUrl === "string" && proxyUrl !== "" ? new URL(proxyUrl, page) : undefined;
+  } catch {
+    // reported below
+  }
+  if (parsed?.protocol !== "https:" && parsed?.protocol !== "http:") {
+    throw new TypeError(
+      `Cannot create client: 'proxyUrl' must be an http(s) URL (or a path, in a browser): "${proxyUrl}"`,
+    );
+  }
+  return parsed.href;
+}
+
+/**
+ * Where one request goes and the headers that route it: straight to the API
+ * with the key, or to the proxy with the API URL in `x-inf-target-url` (and, for
+ * streams, in the `__inf_target` query parameter) and no key.
+ */
+export function routeRequest(
+  config: Pick<ResolvedConfig, "apiKey" | "proxyUrl">,
+  target: string,
+  stream: boolean,
+): { url: string; headers: Record<string, string> } {
+  if (config.proxyUrl === undefined) {
+    return { url: target, headers: { authorization: `Bearer ${config.apiKey}` } };
+  }
+  let url = config.proxyUrl;
+  if (stream) {
+    const proxied = new URL(url);
+    proxied.searchParams.set("__inf_target", target);
+    url = proxied.href;
+  }
+  return { url, headers: { "x-inf-target-url": target } };
 }
 
 /** A non-negative integer option (a count), or its default. */

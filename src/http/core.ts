@@ -8,7 +8,7 @@
 
 import { APIConnectionError, excerpt, InferenceError, TimeoutError } from "../errors.ts";
 import { VERSION } from "../version.ts";
-import type { ResolvedConfig } from "./config.ts";
+import { type ResolvedConfig, routeRequest } from "./config.ts";
 import { errorFromResponse } from "./problem.ts";
 import {
   backoffDelay,
@@ -61,6 +61,23 @@ export interface StreamCall extends RequestOptions {
   sessionId?: string | undefined;
 }
 
+/**
+ * A PUT of raw bytes to a storage URL (a file's presigned `upload_url`). It is
+ * sent with `headers` only: no API key, no client headers.
+ */
+export interface StoragePut extends RequestOptions {
+  /** The absolute URL to PUT to. */
+  url: string;
+  /** What the call does, for error messages. */
+  action: string;
+  /** Every header of the request, e.g. `content-type`. */
+  headers: Record<string, string>;
+  /** The body of one attempt; `touch()` re-arms the deadline whenever bytes move. */
+  body: (touch: () => void) => BodyInit;
+  /** Asked before each retry: `false` when the body cannot be sent again. */
+  canRetry?: (() => boolean) | undefined;
+}
+
 /** Encodes an id as exactly one path segment (`a/../b` stays one segment). */
 export function segment(id: string, name = "id"): string {
   if (typeof id !== "string" || id === "") {
@@ -79,6 +96,9 @@ export interface HttpTuning {
 export class HttpClient {
   readonly #config: ResolvedConfig;
   readonly #backoff: (attempt: number) => number;
+  readonly #tuning: HttpTuning;
+  /** The session errors of this view's calls name, unless a call names its own. */
+  #sessionId: string | undefined;
 
   /**
    * Wraps a resolved configuration. `random` (the jitter) and `baseDelayMs`
@@ -86,6 +106,7 @@ export class HttpClient {
    */
   constructor(config: ResolvedConfig, tuning: HttpTuning = {}) {
     this.#config = config;
+    this.#tuning = tuning;
     const { random = Math.random, baseDelayMs } = tuning;
     this.#backoff = (attempt) => backoffDelay(attempt, random, baseDelayMs);
   }
@@ -126,43 +147,104 @@ export class HttpClient {
   }
 
   /**
+   * The same client, whose session errors carry `sessionId` when a call names
+   * no session itself: for following a task that runs in a session.
+   */
+  forSession(sessionId: string | undefined): HttpClient {
+    if (sessionId === undefined || sessionId === this.#sessionId) return this;
+    const view = new HttpClient(this.#config, this.#tuning);
+    view.#sessionId = sessionId;
+    return view;
+  }
+
+  /**
+   * PUTs raw bytes to storage: retried like an idempotent call (while
+   * `canRetry` allows), under the same deadline rules, but sent to `call.url`
+   * with `call.headers` only, so the API key and the client's headers never
+   * leave for the storage host.
+   */
+  async put(call: StoragePut): Promise<void> {
+    await this.#send(
+      { ...call, method: "PUT", path: call.url, retry: "idempotent" },
+      {
+        method: "PUT",
+        url: call.url,
+        headers: call.headers,
+        body: call.body,
+        canRetry: call.canRetry,
+      },
+      async (response) => {
+        await response.body?.cancel();
+      },
+    );
+  }
+
+  /**
    * Runs the attempts. With `read`, the body is read under the same deadline as
    * the headers (a JSON call); without, the response is returned once its headers
    * arrived (a stream, whose body has its own idle watchdog).
    */
   async #send<R = Response>(
     call: Omit<ApiCall, "body">,
-    init: { method: string; body?: string | undefined; headers: Record<string, string> },
+    init: {
+      method: string;
+      body?: string | ((touch: () => void) => BodyInit) | undefined;
+      headers: Record<string, string>;
+      /** An absolute URL (a storage PUT): sent there with `headers` only. */
+      url?: string | undefined;
+      canRetry?: (() => boolean) | undefined;
+    },
     read?: (response: Response) => Promise<R>,
   ): Promise<R> {
     const config = this.#config;
     const maxRetries = call.maxRetries ?? config.maxRetries;
     const timeoutMs = call.timeoutMs ?? config.timeoutMs;
-    const url = config.baseUrl + call.path;
+    // Straight to the API with the key, or to the proxy with the target in a header.
+    const route = routeRequest(config, config.baseUrl + call.path, read === undefined);
+    const url = route.url;
     const headers = {
       ...config.headers,
       ...init.headers,
       "x-client-source": `inference-sdk-jsr/${VERSION}`,
-      authorization: `Bearer ${config.apiKey}`,
+      ...route.headers,
     };
+    // A storage PUT goes to its own URL with its own headers: no key, no client headers.
+    const target = init.url ?? url;
+    const sent = init.url === undefined ? headers : init.headers;
     for (let attempt = 0;; attempt++) {
       call.signal?.throwIfAborted();
       const deadline = new AbortController();
-      const timer = setTimeout(() => deadline.abort(), timeoutMs);
+      let timer = setTimeout(() => deadline.abort(), timeoutMs);
+      const touch = (): void => {
+        clearTimeout(timer);
+        timer = setTimeout(() => deadline.abort(), timeoutMs);
+      };
       const linked = linkSignals([call.signal, deadline.signal]);
+      // A stream's body is read after this returns, so its link must keep passing
+      // aborts on (without AbortSignal.any, disposing it would cut that off).
+      let streaming = false;
       let failure: InferenceError;
       let retryable: boolean;
       let waitMs: number | undefined;
       try {
-        const response = await config.fetch(url, {
+        const body = typeof init.body === "function" ? init.body(touch) : init.body ?? null;
+        const response = await config.fetch(target, {
           method: init.method,
-          headers,
-          body: init.body ?? null,
+          headers: sent,
+          body,
           signal: linked.signal,
           // Never follow: a redirect to another host would carry the key there.
-          redirect: "manual",
-        });
-        if (response.ok) return read ? await read(response) : response as R;
+          // (A storage PUT carries no key, so it may follow.)
+          redirect: init.url === undefined ? "manual" : "follow",
+          ...(typeof ReadableStream !== "undefined" && body instanceof ReadableStream
+            ? { duplex: "half" }
+            : {}),
+        } as RequestInit);
+        if (response.ok && read) return await read(response);
+        if (response.ok) {
+          streaming = true;
+          return response as R;
+        }
         if (
           response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400)
         ) {
@@ -175,14 +257,16 @@ export class HttpClient {
           );
         }
         // A server or proxy echoing the key back must not put it into an error.
-        const text = (await response.text()).replaceAll(config.apiKey, "[redacted]");
+        const text = config.apiKey === ""
+          ? await response.text()
+          : (await response.text()).replaceAll(config.apiKey, "[redacted]");
         const retryAfterMs = parseRetryAfter(response.headers);
         failure = errorFromResponse({
           action: call.action,
           status: response.status,
           body: text,
           retryAfterMs,
-          sessionId: call.sessionId,
+          sessionId: call.sessionId ?? this.#sessionId,
         });
         retryable = isRetryableStatus(response.status, call.retry);
         if (retryAfterMs !== undefined) {
@@ -210,9 +294,9 @@ export class HttpClient {
         }
       } finally {
         clearTimeout(timer);
-        linked.dispose();
+        if (!streaming) linked.dispose();
       }
-      if (!retryable || attempt >= maxRetries) throw failure;
+      if (!retryable || attempt >= maxRetries || init.canRetry?.() === false) throw failure;
       await sleep(waitMs ?? this.#backoff(attempt), call.signal);
     }
   }

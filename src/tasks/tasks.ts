@@ -4,6 +4,8 @@
  * @module
  */
 
+import { Files } from "../files/files.ts";
+import { uploadInputFiles } from "../files/input_uploads.ts";
 import { count, delay, positive } from "../http/config.ts";
 import { type HttpClient, type RequestOptions, segment } from "../http/core.ts";
 import { type AccumulatedDelta, accumulateDelta, emptyDelta } from "./delta.ts";
@@ -85,6 +87,13 @@ export interface RunOptions extends FollowOptions {
    * @default {true}
    */
   cancelOnAbort?: boolean | undefined;
+  /**
+   * How many files found in `input` are uploaded at once before the task is created.
+   * @default {4}
+   */
+  uploadConcurrency?: number | undefined;
+  /** Called with the task as created, before it is followed (e.g. to keep its id). */
+  onCreate?: ((task: Task) => void) | undefined;
 }
 
 /**
@@ -105,11 +114,13 @@ export interface RunOptions extends FollowOptions {
 export class Tasks {
   readonly #http: HttpClient;
   readonly #random: () => number;
+  readonly #files: Files;
 
   /** Created by the client; use `client.tasks`. */
-  constructor(http: HttpClient, random: () => number = Math.random) {
+  constructor(http: HttpClient, random: () => number = Math.random, files?: Files) {
     this.#http = http;
     this.#random = random;
+    this.#files = files ?? new Files(http);
   }
 
   /**
@@ -117,6 +128,13 @@ export class Tasks {
    * final task for every terminal status (completed, failed, cancelled: check
    * `status`). Rejects only for API, transport, timeout and abort errors; bad
    * params are rejected before any request.
+   *
+   * Files in `input` are uploaded first (at most `uploadConcurrency` at once)
+   * and replaced by their `uri`: `Blob`s and `File`s, `Uint8Array`s,
+   * `ArrayBuffer`s, `ReadableStream`s and `data:` URIs, at any depth. No other
+   * string is taken for a file. A `Date` is sent as its ISO string (as JSON
+   * would); a value JSON would silently flatten or drop (a `Map`, a class
+   * instance without `toJSON`, a function) is a `TypeError` naming its path.
    *
    * @example Stream status and tokens
    * ```ts
@@ -136,10 +154,16 @@ export class Tasks {
   async run(params: ApiTaskRequest, options: RunOptions = {}): Promise<Task> {
     validateTaskRequest(params);
     const settings = this.#settings(options);
+    const input = await uploadInputFiles(this.#files, params.input, {
+      concurrency: options.uploadConcurrency ?? 4,
+      signal: options.signal,
+      timeoutMs: options.timeoutMs,
+      maxRetries: options.maxRetries,
+    });
     const task = await this.#http.json<Task>({
       method: "POST",
       path: "/apps/run",
-      body: params,
+      body: { ...params, input },
       action: `run app "${params.app}"`,
       retry: "create",
       signal: options.signal,
@@ -147,9 +171,15 @@ export class Tasks {
       maxRetries: options.maxRetries,
       sessionId: params.session === "new" ? undefined : params.session,
     });
+    options.onCreate?.(task);
     if (options.wait === false) return task;
+    const session = typeof task.session_id === "string" && task.session_id !== ""
+      ? task.session_id
+      : params.session === "new"
+      ? undefined
+      : params.session;
     try {
-      return await this.#follow(task, settings, options);
+      return await this.#follow(task, settings, options, session);
     } catch (error) {
       if (options.signal?.aborted && options.cancelOnAbort !== false) {
         await this.cancel(task.id, { maxRetries: 1 }).catch(() => {});
@@ -239,10 +269,17 @@ export class Tasks {
     });
   }
 
-  async #follow(task: Task, settings: FollowSettings, options: FollowOptions): Promise<Task> {
+  async #follow(
+    task: Task,
+    settings: FollowSettings,
+    options: FollowOptions,
+    sessionId: string | undefined,
+  ): Promise<Task> {
     let final = task;
     const accumulated = emptyDelta();
-    for await (const event of followTask(this.#http, task, settings)) {
+    // Session errors on the stream (or polls) then carry the session's id.
+    const http = this.#http.forSession(sessionId);
+    for await (const event of followTask(http, task, settings)) {
       if (event.type === "delta") {
         options.onDelta?.(event.delta, accumulateDelta(accumulated, event.delta.delta));
       } else {

@@ -38,6 +38,29 @@ export interface AppContext {
   delta(delta: Record<string, unknown>): void;
   /** Stores bytes the emulator serves at the returned `<origin>/__files/<id>/<name>` URL. */
   storeFile(name: string, contentType: string, bytes: Uint8Array<ArrayBuffer>): string;
+  /**
+   * Reads a file the emulator holds (an upload or an output) by its URI, as a
+   * worker downloads its input files. Returns `undefined` when `uri` is not one
+   * of the emulator's `/__files/` URLs; throws when it is one but names no file,
+   * or a file whose bytes were never uploaded. Set for every task `POST
+   * /apps/run` starts.
+   */
+  readFile?(uri: string): InputFile | undefined;
+  /**
+   * The in-memory state of the worker running the task: kept across the calls
+   * of one session, fresh for each task outside a session. Set for every task
+   * `POST /apps/run` starts.
+   */
+  readonly memory?: Map<string, unknown> | undefined;
+}
+
+/** A file an app reads with {@linkcode AppContext.readFile}. */
+export interface InputFile {
+  id: string;
+  filename: string;
+  /** The type it is served with: the upload's `Content-Type`. */
+  contentType: string;
+  bytes: Uint8Array;
 }
 
 /** A fake app. Throw an `Error` from `run` to fail the task with its message. */

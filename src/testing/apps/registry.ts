@@ -6,8 +6,10 @@
  */
 
 import type { EmulatedApp } from "./app.ts";
+import { counterApp } from "./counter.ts";
 import { echoApp } from "./echo.ts";
 import { failApp } from "./fail.ts";
+import { fileInfoApp } from "./file_info.ts";
 import { imageApp } from "./image.ts";
 import { needsSecretApp } from "./needs_secret.ts";
 import { sleepApp } from "./sleep.ts";
@@ -21,6 +23,8 @@ export const BUILT_IN_APPS: readonly EmulatedApp[] = [
   failApp,
   imageApp,
   needsSecretApp,
+  fileInfoApp,
+  counterApp,
 ];
 
 /** A parsed app reference. */

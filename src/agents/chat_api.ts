@@ -1,0 +1,96 @@
+/**
+ * The plain chat calls (protocol §6.2, §6.8, §6.9): send a message, stop a turn,
+ * submit a tool result.
+ *
+ * @module
+ */
+
+import { type HttpClient, type RequestOptions, segment } from "../http/core.ts";
+import type { ChatMessage } from "./types.ts";
+
+/**
+ * What a widget or approval answer looks like, for {@linkcode submitToolResult}:
+ * sent as JSON text in `result`.
+ *
+ * @example
+ * ```ts
+ * import type { ToolAction } from "@inferencesh/sdk";
+ * const answer: ToolAction = { action: { type: "confirm", payload: { a: 1 } }, "form_data": { name: "J" } };
+ * ```
+ */
+export interface ToolAction {
+  /** The action taken, e.g. `{ type: "confirm" }`. */
+  action: { type: string; payload?: unknown };
+  /** Values of the widget's form. */
+  "form_data"?: Record<string, unknown> | undefined;
+  /** Any other field. */
+  [field: string]: unknown;
+}
+
+/** The answer of `POST /agents/run`: both messages are optional (a queued message has no assistant yet). */
+export interface CreatedMessages {
+  "user_message"?: ChatMessage | undefined;
+  "assistant_message"?: ChatMessage | undefined;
+}
+
+/** `POST /agents/run`. */
+export async function postMessage(
+  http: HttpClient,
+  body: Record<string, unknown>,
+  options: RequestOptions,
+): Promise<CreatedMessages> {
+  const created = await http.json<CreatedMessages | null | undefined>({
+    method: "POST",
+    path: "/agents/run",
+    body,
+    action: body["chat_id"] ? `send message to chat "${String(body["chat_id"])}"` : "send message",
+    retry: "create",
+    ...options,
+  });
+  return typeof created === "object" && created !== null ? created : {};
+}
+
+/** `POST /chats/{id}/stop`. */
+export async function stopChat(
+  http: HttpClient,
+  chatId: string,
+  options: RequestOptions,
+): Promise<void> {
+  await http.json<unknown>({
+    method: "POST",
+    path: `/chats/${segment(chatId, "chatId")}/stop`,
+    action: `stop chat "${chatId}"`,
+    retry: "idempotent",
+    ...options,
+  });
+}
+
+/** The `result` string of a tool result: strings as they are, anything else as JSON. */
+export function resultText(result: unknown, field = "result"): string {
+  if (typeof result === "string") return result;
+  if (result === undefined || typeof result === "function" || typeof result === "symbol") {
+    throw new TypeError(`Invalid argument '${field}': must be a string or a JSON value`);
+  }
+  const text = JSON.stringify(result);
+  if (text === undefined) {
+    throw new TypeError(`Invalid argument '${field}': must be a string or a JSON value`);
+  }
+  return text;
+}
+
+/** `POST /tools/{id}` with `{"result": "<string>"}` (protocol §6.8; one shape always, §9 A7). */
+export async function submitToolResult(
+  http: HttpClient,
+  toolId: string,
+  result: string,
+  options: RequestOptions,
+): Promise<void> {
+  await http.json<unknown>({
+    method: "POST",
+    path: `/tools/${segment(toolId, "toolId")}`,
+    body: { result },
+    action: `submit the result of tool call "${toolId}"`,
+    retry: "create",
+    ...options,
+  });
+}

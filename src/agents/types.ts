@@ -1,0 +1,489 @@
+/**
+ * Wire types of agents and chats (protocol §6): agent configuration, tool
+ * definitions, chats, messages, runs and tool invocations.
+ *
+ * @module
+ */
+
+import type { StandardSchemaV1 } from "./standard_schema.ts";
+
+/**
+ * A JSON Schema object.
+ *
+ * @example
+ * ```ts
+ * import type { JsonSchema } from "@inferencesh/sdk";
+ * const schema: JsonSchema = { type: "object", properties: { a: { type: "string" } }, required: ["a"] };
+ * ```
+ */
+export type JsonSchema = Record<string, unknown>;
+
+/**
+ * What a client tool's handler gets besides its arguments.
+ *
+ * @example
+ * ```ts
+ * import { tool, type ToolCallContext } from "@inferencesh/sdk";
+ * const slow = tool("slow")
+ *   .handler(async (_args, context: ToolCallContext) => {
+ *     await new Promise((resolve) => setTimeout(resolve, 1, context.signal));
+ *     return `done (${context.id})`;
+ *   })
+ *   .build();
+ * ```
+ */
+export interface ToolCallContext {
+  /** The invocation id (the `ToolInvocationDTO` id used by `POST /tools/{id}`). */
+  readonly id: string;
+  /** The tool's name. */
+  readonly name: string;
+  /** The chat the call belongs to. */
+  readonly chatId: string;
+  /** Aborted when the agent disconnects or resets, or the turn is aborted. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * A client tool as sent to the API (protocol §6.10), plus the handler the SDK runs
+ * when the model calls it. The handler is never sent.
+ *
+ * @example Built with the tool builder
+ * ```ts
+ * import { type ClientTool, string, tool } from "@inferencesh/sdk";
+ * const weather: ClientTool = tool("get_weather")
+ *   .description("Get current weather")
+ *   .params({ city: string("City name") })
+ *   .handler(({ city }) => JSON.stringify({ city, temp: 21 }))
+ *   .build();
+ * ```
+ */
+export interface ClientTool {
+  /** The name the model calls it by. */
+  name: string;
+  /** Shown to people; defaults to `name`. */
+  "display_name": string;
+  /** What the tool does, for the model. */
+  description: string;
+  /** Always `"client"`: the SDK's caller runs it. */
+  type: "client";
+  /** Present (`true`) when a person must approve each call. */
+  "require_approval"?: true | undefined;
+  /** The parameters. */
+  client: { "input_schema": JsonSchema };
+  /**
+   * Runs the tool: the result (a string, or a value sent as JSON) goes back to
+   * the model. A built tool's handler first checks the arguments against the
+   * parameters and throws a `TypeError` describing what is wrong.
+   */
+  handler?(args: Record<string, unknown>, context: ToolCallContext): unknown;
+}
+
+/**
+ * A tool that runs another inference.sh app (built with `appTool`).
+ *
+ * @example
+ * ```ts
+ * import { type AppTool, appTool } from "@inferencesh/sdk";
+ * const image: AppTool = appTool("gen", "infsh/flux@abc").description("Generate").build();
+ * ```
+ */
+export interface AppTool {
+  /** The name the model calls it by. */
+  name: string;
+  /** Shown to people; defaults to `name`. */
+  "display_name": string;
+  /** What the tool does, for the model. */
+  description: string;
+  /** Always `"app"`. */
+  type: "app";
+  /** Present (`true`) when a person must approve each call. */
+  "require_approval"?: true | undefined;
+  /** The app to run and how. */
+  app: {
+    /** `namespace/name@version`. */
+    ref: string;
+    /** Function of a multi-function app. */
+    function?: string | undefined;
+    /** Present (`true`) when the agent may keep a session. */
+    "session_enabled"?: true | undefined;
+    /** Setup values, hidden from the agent. */
+    setup?: Record<string, unknown> | undefined;
+    /** Default input values. */
+    input?: Record<string, unknown> | undefined;
+  };
+}
+
+/**
+ * A tool that delegates to another agent (built with `agentTool`).
+ *
+ * @example
+ * ```ts
+ * import { type AgentTool, agentTool } from "@inferencesh/sdk";
+ * const research: AgentTool = agentTool("researcher", "acme/research@v1").build();
+ * ```
+ */
+export interface AgentTool {
+  /** The name the model calls it by. */
+  name: string;
+  /** Shown to people; defaults to `name`. */
+  "display_name": string;
+  /** What the tool does, for the model. */
+  description: string;
+  /** Always `"agent"`. */
+  type: "agent";
+  /** Present (`true`) when a person must approve each call. */
+  "require_approval"?: true | undefined;
+  /** The sub-agent. */
+  agent: { ref: string };
+}
+
+/**
+ * A tool that calls a webhook (built with `webhookTool`).
+ *
+ * @example
+ * ```ts
+ * import { string, type WebhookTool, webhookTool } from "@inferencesh/sdk";
+ * const notify: WebhookTool = webhookTool("notify", "https://example.com/hook")
+ *   .params({ msg: string("Message") })
+ *   .build();
+ * ```
+ */
+export interface WebhookTool {
+  /** The name the model calls it by. */
+  name: string;
+  /** Shown to people; defaults to `name`. */
+  "display_name": string;
+  /** What the tool does, for the model. */
+  description: string;
+  /** Always `"hook"`. */
+  type: "hook";
+  /** Present (`true`) when a person must approve each call. */
+  "require_approval"?: true | undefined;
+  /** Where to call, the secret that signs calls, and the parameters. */
+  hook: { url: string; secret?: string | undefined; "input_schema": JsonSchema };
+}
+
+/**
+ * Any other tool type the API knows (`http`, `mcp`, …), passed through as is.
+ *
+ * @example
+ * ```ts
+ * import type { OtherTool } from "@inferencesh/sdk";
+ * const search: OtherTool = {
+ *   name: "notion_search",
+ *   "display_name": "notion_search",
+ *   description: "Search",
+ *   type: "mcp",
+ *   mcp: { "integration_id": "integ_1", "tool_name": "search" },
+ * };
+ * ```
+ */
+export interface OtherTool {
+  /** The name the model calls it by. */
+  name: string;
+  /** The tool type, e.g. `"http"` or `"mcp"`. */
+  type: string;
+  /** Every other field, as the API documents it. */
+  [field: string]: unknown;
+}
+
+/**
+ * A tool of an ad-hoc agent.
+ *
+ * @example
+ * ```ts
+ * import { type AgentToolConfig, agentTool, string, tool } from "@inferencesh/sdk";
+ * const tools: AgentToolConfig[] = [
+ *   tool("get_weather").params({ city: string("City") }).handler(() => "sunny").build(),
+ *   agentTool("researcher", "acme/research@v1").build(),
+ * ];
+ * ```
+ */
+export type AgentToolConfig = ClientTool | AppTool | AgentTool | WebhookTool | OtherTool;
+
+/**
+ * Which built-in tools an agent gets (built with `internalTools()`).
+ *
+ * @example
+ * ```ts
+ * import type { InternalToolsConfig } from "@inferencesh/sdk";
+ * const internal: InternalToolsConfig = { memory: true, finish: true };
+ * ```
+ */
+export interface InternalToolsConfig {
+  /** Plan tools (create, update, load). */
+  plan?: boolean | undefined;
+  /** Memory tools (set, get, get all). */
+  memory?: boolean | undefined;
+  /** Widget tools (UI, HTML). */
+  widget?: boolean | undefined;
+  /** The finish tool, which sets the chat's structured `output`. */
+  finish?: boolean | undefined;
+  /** Skill tools. */
+  skills?: boolean | undefined;
+  /** Host-context tools. */
+  "host_context"?: boolean | undefined;
+  /** Meta tools. */
+  meta?: boolean | undefined;
+  /** Artifact tools. */
+  artifact?: boolean | undefined;
+  /** Spawn tools. */
+  spawn?: boolean | undefined;
+}
+
+/**
+ * The LLM app of an ad-hoc agent: `"namespace/name@version"`, or `{ ref }` with
+ * the API's other `core_app` fields.
+ *
+ * @example
+ * ```ts
+ * import type { CoreApp } from "@inferencesh/sdk";
+ * const a: CoreApp = "infsh/claude-sonnet-4@abc123";
+ * const b: CoreApp = { ref: "infsh/claude-sonnet-4@abc123", setup: { temperature: 0 } };
+ * ```
+ */
+export type CoreApp = string | {
+  /** `namespace/name@version`. */
+  ref: string;
+  /** Setup values of the app. */
+  setup?: Record<string, unknown> | undefined;
+  /** Default input values of the app. */
+  input?: Record<string, unknown> | undefined;
+  /** Any other field of `core_app`. */
+  [field: string]: unknown;
+};
+
+/**
+ * The expected structured output: a Standard Schema (zod 4, valibot, …), which
+ * types and validates it, or a plain JSON Schema.
+ *
+ * @typeParam Output The parsed output's type.
+ *
+ * @example
+ * ```ts
+ * import type { OutputSchema } from "@inferencesh/sdk";
+ * import { z } from "zod";
+ *
+ * const typed: OutputSchema<{ summary: string }> = z.object({ summary: z.string() });
+ * const plain: OutputSchema = { type: "object", properties: { summary: { type: "string" } } };
+ * ```
+ */
+export type OutputSchema<Output = unknown> = StandardSchemaV1<unknown, Output> | JsonSchema;
+
+/**
+ * An ad-hoc agent: every key is accepted in camelCase and in the API's
+ * snake_case (`coreApp` or `core_app`, `systemPrompt` or `system_prompt`, …); give
+ * one spelling per key. Unknown keys are sent as they are.
+ *
+ * @typeParam Output The structured output's type, when `outputSchema` is a Standard Schema.
+ *
+ * @example
+ * ```ts
+ * import { type AgentConfig, string, tool } from "@inferencesh/sdk";
+ * const config: AgentConfig = {
+ *   coreApp: "infsh/claude-sonnet-4@abc123",
+ *   systemPrompt: "You are helpful.",
+ *   tools: [tool("get_weather").params({ city: string("City") }).handler(() => "sunny").build()],
+ *   internal_tools: { memory: true },
+ * };
+ * ```
+ */
+export interface AgentConfig<Output = unknown> {
+  /** The LLM app (camelCase spelling of `core_app`). */
+  coreApp?: CoreApp | undefined;
+  /** The LLM app. */
+  "core_app"?: CoreApp | undefined;
+  /** The system prompt (camelCase spelling of `system_prompt`). */
+  systemPrompt?: string | undefined;
+  /** The system prompt. */
+  "system_prompt"?: string | undefined;
+  /** Tools: built tools, builders (built for you), or tool JSON. */
+  tools?: ReadonlyArray<AgentToolConfig | { build(): AgentToolConfig }> | undefined;
+  /** Structured output (camelCase spelling of `output_schema`). */
+  outputSchema?: OutputSchema<Output> | undefined;
+  /** Structured output. */
+  "output_schema"?: OutputSchema<Output> | undefined;
+  /** Built-in tools (camelCase spelling of `internal_tools`). */
+  internalTools?: InternalToolsConfig | { build(): InternalToolsConfig } | undefined;
+  /** Built-in tools. */
+  "internal_tools"?: InternalToolsConfig | { build(): InternalToolsConfig } | undefined;
+  /** The agent's name; also the default `agent_name` of its chats. */
+  name?: string | undefined;
+  /** What the agent is for. */
+  description?: string | undefined;
+  /** Prompts to suggest (camelCase spelling of `example_prompts`). */
+  examplePrompts?: string[] | undefined;
+  /** Prompts to suggest. */
+  "example_prompts"?: string[] | undefined;
+  /** Skills, as the API documents them. */
+  skills?: Record<string, unknown>[] | undefined;
+  /** Declared context fields, as the API documents them. */
+  context?: Record<string, unknown>[] | undefined;
+  /** Lifecycle hooks, as the API documents them. */
+  hooks?: Record<string, unknown>[] | undefined;
+}
+
+/**
+ * One part of a message: text, reasoning, an image, a file or tool calls.
+ *
+ * @example
+ * ```ts
+ * import type { ChatMessageContent } from "@inferencesh/sdk";
+ * const part: ChatMessageContent = { type: "text", text: "Hello" };
+ * ```
+ */
+export interface ChatMessageContent {
+  /** `"text"`, `"reasoning"`, `"image"`, `"file"` or `"tool"`. */
+  type: string;
+  /** The text of a text or reasoning part. */
+  text?: string | undefined;
+  /** The URI of an image part. */
+  image?: string | undefined;
+  /** The URI of a file part. */
+  file?: string | undefined;
+  /** Tool calls of a tool part. */
+  "tool_calls"?: unknown[] | undefined;
+  /** An error the part carries. */
+  error?: string | undefined;
+  /** Any other field. */
+  [field: string]: unknown;
+}
+
+/**
+ * A tool call the agent made, with its state and result (`ToolInvocationDTO`).
+ *
+ * @example
+ * ```ts
+ * import type { ToolInvocation } from "@inferencesh/sdk";
+ * const call: ToolInvocation = {
+ *   id: "tinv_1",
+ *   type: "client",
+ *   status: "in_progress",
+ *   function: { name: "get_weather", arguments: { city: "Paris" } },
+ * };
+ * ```
+ */
+export interface ToolInvocation {
+  /** Id to submit a result to (`POST /tools/{id}`). */
+  id: string;
+  /** The message that carries it. */
+  "chat_message_id"?: string | undefined;
+  /** The model's own call id. */
+  "tool_invocation_id"?: string | undefined;
+  /** Tool type: `client`, `app`, `agent`, `hook`, `http`, `mcp`, `internal`, … */
+  type: string;
+  /** `pending`, `in_progress`, `awaiting_input`, `awaiting_approval`, `completed`, `failed` or `cancelled`. */
+  status: string;
+  /** The function called and its arguments. */
+  function: { name: string; arguments: Record<string, unknown> };
+  /** The result, once there is one. */
+  result?: string | undefined;
+  /** Any other field. */
+  [field: string]: unknown;
+}
+
+/**
+ * A chat message (`ChatMessageDTO`).
+ *
+ * @example
+ * ```ts
+ * import type { ChatMessage } from "@inferencesh/sdk";
+ * const message: ChatMessage = {
+ *   id: "msg_1",
+ *   "chat_id": "chat_1",
+ *   order: 1,
+ *   role: "assistant",
+ *   status: "ready",
+ *   content: [{ type: "text", text: "Hello" }],
+ * };
+ * ```
+ */
+export interface ChatMessage {
+  /** The message id. */
+  id: string;
+  /** The chat it belongs to. */
+  "chat_id": string;
+  /** Sort key within the chat. */
+  order: number;
+  /** `system`, `user`, `assistant`, `tool`, `injection` or `compaction`. */
+  role: string;
+  /** `pending`, `queued`, `ready`, `failed` or `cancelled`; the last three are final. */
+  status: string;
+  /** The parts. */
+  content: ChatMessageContent[];
+  /** Tool calls made in this message. */
+  "tool_invocations"?: ToolInvocation[] | undefined;
+  /** Any other field. */
+  [field: string]: unknown;
+}
+
+/**
+ * One run of an agent over a turn (`AgentRunDTO`).
+ *
+ * @example
+ * ```ts
+ * import type { AgentRun } from "@inferencesh/sdk";
+ * const run: AgentRun = { id: "run_1", state: "working" };
+ * ```
+ */
+export interface AgentRun {
+  /** The run id. */
+  id: string;
+  /** `submitted`, `working`, `input_required`, `auth_required`, `completed`, `failed`, `canceled` or `rejected`. */
+  state: string;
+  /** The chat. */
+  "chat_id"?: string | undefined;
+  /** Why the run failed. */
+  error?: string | undefined;
+  /** Any other field. */
+  [field: string]: unknown;
+}
+
+/**
+ * A chat (`ChatDTO`).
+ *
+ * @example
+ * ```ts
+ * import type { Chat } from "@inferencesh/sdk";
+ * const chat: Chat = { id: "chat_1", status: "idle", "chat_messages": [] };
+ * ```
+ */
+export interface Chat {
+  /** The chat id. */
+  id: string;
+  /** `busy`, `idle`, `awaiting_input` or `completed`. */
+  status: string;
+  /** The structured output of the last turn, when the agent has an output schema. */
+  output?: unknown;
+  /** The current run. */
+  "active_run"?: AgentRun | null | undefined;
+  /** The messages, sorted by `order` (not every response includes them). */
+  "chat_messages"?: ChatMessage[] | undefined;
+  /** Any other field. */
+  [field: string]: unknown;
+}
+
+/**
+ * A token delta of a chat stream: `resource_id` is the message it belongs to.
+ *
+ * @example
+ * ```ts
+ * import type { ChatDelta } from "@inferencesh/sdk";
+ * const delta: ChatDelta = { delta: { response: "Hel" }, seq: 1, "resource_id": "msg_2" };
+ * ```
+ */
+export interface ChatDelta {
+  /** The new fragments: `response` and `reasoning` append to what came before. */
+  delta: {
+    /** The next piece of the reply. */
+    response?: string | undefined;
+    /** The next piece of the reasoning. */
+    reasoning?: string | undefined;
+    /** Tool-call fragments, usage, and any other field. */
+    [field: string]: unknown;
+  };
+  /** Increases by one per delta of the same message. */
+  seq?: number | undefined;
+  /** The message the delta belongs to. */
+  "resource_id": string;
+}

@@ -1,0 +1,78 @@
+// Shared helpers of the agent tests: an emulator with a client wired to it in-process.
+import { inference, type InferenceClient } from "../../mod.ts";
+import { createEmulator, type Emulator, type EmulatorOptions } from "../../src/testing/mod.ts";
+import { emulatorState } from "../../src/testing/emulator.ts";
+
+export const KEY = "inf_test_key_0123456789";
+export const API = "https://api.inference.sh";
+
+/** An emulator with fast turns and a client wired to it in-process. */
+export function setup(
+  emulatorOptions: EmulatorOptions = {},
+): { emulator: Emulator; client: InferenceClient; [Symbol.dispose](): void } {
+  const emulator = createEmulator({ stepMs: 1, heartbeatMs: 5, ...emulatorOptions });
+  const client = inference({ apiKey: KEY, fetch: emulator.fetch });
+  return { emulator, client, [Symbol.dispose]: () => emulator.close() };
+}
+
+/** Fast reconnects for tests: no backoff wait. */
+export const FAST = { reconnectDelayMs: 0 } as const;
+
+/** The method and path of every API request the emulator received. */
+export function calls(emulator: Emulator): string[] {
+  return emulator.requests.filter((r) => !r.path.startsWith("/__")).map((r) =>
+    `${r.method} ${r.path}`
+  );
+}
+
+/** The parsed JSON bodies of the requests to `method path`. */
+export function bodies(emulator: Emulator, method: string, path: string): unknown[] {
+  return emulator.requests.filter((r) => r.method === method && r.path === path).map((r) =>
+    JSON.parse(r.body)
+  );
+}
+
+/** How many streams the emulator still has open (chat streams included). */
+export function openStreams(emulator: Emulator): number {
+  return emulatorState(emulator)!.streams.size;
+}
+
+/** How many chat subscribers the emulator still has. */
+export function chatSubscribers(emulator: Emulator): number {
+  return emulatorState(emulator)!.chats.subscriberCount;
+}
+
+/** Raw wire helpers for the emulator's own tests. */
+export const AUTH: Record<string, string> = { authorization: `Bearer ${KEY}` };
+
+/** `POST` JSON to the emulator and return status and parsed body. */
+export async function post(
+  emulator: Emulator,
+  path: string,
+  body: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await emulator.fetch(`${API}${path}`, {
+    method: "POST",
+    headers: { ...AUTH, "content-type": "application/json" },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text === "" ? {} : JSON.parse(text) };
+}
+
+/** `GET` from the emulator and return status and parsed body. */
+export async function get(
+  emulator: Emulator,
+  path: string,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await emulator.fetch(`${API}${path}`, { headers: AUTH });
+  return { status: response.status, body: await response.json() };
+}
+
+/** Waits (polling every millisecond) until `condition()` holds; fails after `limit` tries. */
+export async function until(condition: () => boolean, limit = 5_000): Promise<void> {
+  for (let i = 0; !condition(); i++) {
+    if (i >= limit) throw new Error("condition never held");
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}

@@ -1,0 +1,83 @@
+/// <reference lib="deno.ns" />
+// The proxy served by Deno.serve in front of the emulator served by Deno.serve,
+// with a client over real sockets: streams pass through, and an abort travels
+// from the client through the proxy to the API.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import {
+  inference,
+  TaskStatusCancelled,
+  TaskStatusCompleted,
+  TaskStatusRunning,
+} from "../../mod.ts";
+import { createProxy } from "../../src/proxy/mod.ts";
+import { createEmulator, type Emulator } from "../../src/testing/mod.ts";
+
+const hasDeno = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined";
+const KEY = "inf_loopback_server_key";
+
+async function served(run: (emulator: Emulator, proxyUrl: string) => Promise<void>) {
+  const emulator = createEmulator({ stepMs: 5, heartbeatMs: 50, apiKey: KEY });
+  const api = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, emulator.handler);
+  const proxy = Deno.serve(
+    { port: 0, hostname: "127.0.0.1", onListen: () => {} },
+    createProxy({ apiKey: KEY, apiBaseUrl: `http://127.0.0.1:${api.addr.port}` }),
+  );
+  try {
+    await run(emulator, `http://127.0.0.1:${proxy.addr.port}/api/inference/proxy`);
+  } finally {
+    emulator.close();
+    await Promise.all([proxy.shutdown(), api.shutdown()]);
+  }
+}
+
+describe("the proxy over loopback sockets", { skip: !hasDeno }, () => {
+  it("relays a streamed task from the public-API targets the client sends", async () => {
+    await served(async (_emulator, proxyUrl) => {
+      const client = inference({ proxyUrl });
+      let text = "";
+      const result = await client.tasks.run(
+        { app: "infsh/text-stream", input: { prompt: "über 🌍 proxy" } },
+        { onDelta: (delta) => text += delta.delta.response ?? "" },
+      );
+      assert.equal(result.status, TaskStatusCompleted);
+      assert.equal(text, "Echo: über 🌍 proxy");
+    });
+  });
+
+  it("cancels the task when the browser side aborts", async () => {
+    await served(async (emulator, proxyUrl) => {
+      const client = inference({ proxyUrl });
+      const controller = new AbortController();
+      let id = "";
+      await assert.rejects(
+        client.tasks.run({ app: "infsh/sleep", input: { seconds: 30 } }, {
+          signal: controller.signal,
+          onUpdate: (task) => {
+            id = task.id;
+            if (task.status === TaskStatusRunning) controller.abort(new Error("stop"));
+          },
+        }),
+        /stop/,
+      );
+      assert.equal(emulator.task(id)?.status, TaskStatusCancelled);
+    });
+  });
+
+  it("answers a request shaped like the official client's", async () => {
+    await served(async (_emulator, proxyUrl) => {
+      const response = await fetch(proxyUrl, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "x-inf-target-url": "https://api.inference.sh/apps/run",
+          "x-client-source": "inference-sdk-js/0.5.13",
+        },
+        body: JSON.stringify({ app: "infsh/echo", input: { a: 1 } }),
+      });
+      assert.equal(response.status, 200);
+      const { data } = await response.json();
+      assert.match(data.id, /^task_/);
+    });
+  });
+});

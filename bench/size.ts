@@ -17,8 +17,8 @@ const BENCH = `${DIST}/bench`;
 /** The apps measured: name, source, note. */
 const APPS: [string, string, string][] = [
   [
-    "(a) app that runs a task and streams status",
-    `import { inference } from "@inferencesh/sdk";
+    "(a) app that runs a task and streams status (`./tasks`)",
+    `import { inference } from "@inferencesh/sdk/tasks";
 export function main(apiKey, prompt) {
   return inference({ apiKey }).tasks.run(
     { app: "infsh/text-stream", input: { prompt } },
@@ -26,6 +26,17 @@ export function main(apiKey, prompt) {
   );
 }`,
     "target < 8 KB; leanest peer 7.2 KB, official SDK 13.2 KB",
+  ],
+  [
+    "(a′) the same app with the full client (`.`)",
+    `import { inference } from "@inferencesh/sdk";
+export function main(apiKey, prompt) {
+  return inference({ apiKey }).tasks.run(
+    { app: "infsh/text-stream", input: { prompt } },
+    { onUpdate: (task) => console.log(task.status) },
+  );
+}`,
+    "the full client always carries files, sessions and agents",
   ],
   ["(b) whole SDK (every export of `.`)", `export * from "@inferencesh/sdk";`, ""],
   ["proxy (`./proxy`)", `export * from "@inferencesh/sdk/proxy";`, "for the server side"],

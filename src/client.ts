@@ -6,6 +6,7 @@
 
 import { Agents } from "./agents/agents.ts";
 import { Files } from "./files/files.ts";
+import { uploadInputFiles } from "./files/input_uploads.ts";
 import { type ClientOptions, resolveConfig } from "./http/config.ts";
 import { HttpClient } from "./http/core.ts";
 import { Sessions } from "./sessions/sessions.ts";
@@ -34,7 +35,8 @@ export class InferenceClient {
   constructor(options: ClientOptions) {
     const http = new HttpClient(resolveConfig(options));
     this.files = new Files(http);
-    this.tasks = new Tasks(http, Math.random, this.files);
+    const files = this.files;
+    this.tasks = new Tasks(http, (input, settings) => uploadInputFiles(files, input, settings));
     this.sessions = new Sessions(http, this.tasks);
     this.agents = new Agents(http, this.files);
   }

@@ -24,7 +24,16 @@
  * @module
  */
 
-/** Options shared by every SDK error. */
+/**
+ * Options shared by every SDK error.
+ *
+ * @example
+ * ```ts
+ * import { InferenceError, type InferenceErrorOptions } from "@inferencesh/sdk";
+ * const options: InferenceErrorOptions = { status: 404, code: "TASK_NOT_FOUND" };
+ * console.log(new InferenceError("Cannot get task", options).code);
+ * ```
+ */
 export interface InferenceErrorOptions extends ErrorOptions {
   /** HTTP status of the response, when there was one. */
   status?: number | undefined;
@@ -320,7 +329,16 @@ export class InternalServerError extends ApiError {
   }
 }
 
-/** Options of the session errors: the id of the session at fault. */
+/**
+ * Options of the session errors: the id of the session at fault.
+ *
+ * @example
+ * ```ts
+ * import { SessionExpiredError, type SessionErrorOptions } from "@inferencesh/sdk";
+ * const options: SessionErrorOptions = { status: 410, sessionId: "sess_1" };
+ * console.log(new SessionExpiredError("idle", options).sessionId);
+ * ```
+ */
 export interface SessionErrorOptions extends InferenceErrorOptions {
   /** The session the request named. */
   sessionId?: string | undefined;

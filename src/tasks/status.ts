@@ -4,31 +4,135 @@
  * @module
  */
 
-/** Status not known (also what unrecognised values parse to). @example `parseStatus(undefined) === TaskStatusUnknown` */
+/**
+ * Status not known (also what unrecognised values parse to).
+ *
+ * @example
+ * ```ts
+ * import { TaskStatusUnknown } from "@inferencesh/sdk";
+ * console.log(TaskStatusUnknown); // 0
+ * ```
+ */
 export const TaskStatusUnknown = 0;
-/** The API accepted the task. @example `task.status === TaskStatusReceived` */
+/**
+ * The API accepted the task.
+ *
+ * @example
+ * ```ts
+ * import { TaskStatusReceived } from "@inferencesh/sdk";
+ * console.log(TaskStatusReceived); // 1
+ * ```
+ */
 export const TaskStatusReceived = 1;
-/** The task waits for a worker. @example `task.status === TaskStatusQueued` */
+/**
+ * The task waits for a worker.
+ *
+ * @example
+ * ```ts
+ * import { TaskStatusQueued } from "@inferencesh/sdk";
+ * console.log(TaskStatusQueued); // 2
+ * ```
+ */
 export const TaskStatusQueued = 2;
-/** A worker was chosen. @example `task.status === TaskStatusDispatched` */
+/**
+ * A worker was chosen.
+ *
+ * @example
+ * ```ts
+ * import { TaskStatusDispatched } from "@inferencesh/sdk";
+ * console.log(TaskStatusDispatched); // 3
+ * ```
+ */
 export const TaskStatusDispatched = 3;
-/** The worker prepares the app. @example `task.status === TaskStatusPreparing` */
+/**
+ * The worker prepares the app.
+ *
+ * @example
+ * ```ts
+ * import { TaskStatusPreparing } from "@inferencesh/sdk";
+ * console.log(TaskStatusPreparing); // 4
+ * ```
+ */
 export const TaskStatusPreparing = 4;
-/** The app is being served. @example `task.status === TaskStatusServing` */
+/**
+ * The app is being served.
+ *
+ * @example
+ * ```ts
+ * import { TaskStatusServing } from "@inferencesh/sdk";
+ * console.log(TaskStatusServing); // 5
+ * ```
+ */
 export const TaskStatusServing = 5;
-/** The app runs its setup. @example `task.status === TaskStatusSettingUp` */
+/**
+ * The app runs its setup.
+ *
+ * @example
+ * ```ts
+ * import { TaskStatusSettingUp } from "@inferencesh/sdk";
+ * console.log(TaskStatusSettingUp); // 6
+ * ```
+ */
 export const TaskStatusSettingUp = 6;
-/** The app runs. @example `task.status === TaskStatusRunning` */
+/**
+ * The app runs.
+ *
+ * @example
+ * ```ts
+ * import { TaskStatusRunning } from "@inferencesh/sdk";
+ * console.log(TaskStatusRunning); // 7
+ * ```
+ */
 export const TaskStatusRunning = 7;
-/** A cancel was requested. @example `task.status === TaskStatusCancelling` */
+/**
+ * A cancel was requested.
+ *
+ * @example
+ * ```ts
+ * import { TaskStatusCancelling } from "@inferencesh/sdk";
+ * console.log(TaskStatusCancelling); // 8
+ * ```
+ */
 export const TaskStatusCancelling = 8;
-/** The worker uploads outputs. @example `task.status === TaskStatusUploading` */
+/**
+ * The worker uploads outputs.
+ *
+ * @example
+ * ```ts
+ * import { TaskStatusUploading } from "@inferencesh/sdk";
+ * console.log(TaskStatusUploading); // 9
+ * ```
+ */
 export const TaskStatusUploading = 9;
-/** Terminal: the task succeeded and `output` is set. @example `if (task.status === TaskStatusCompleted) console.log(task.output)` */
+/**
+ * Terminal: the task succeeded and `output` is set.
+ *
+ * @example
+ * ```ts
+ * import { TaskStatusCompleted } from "@inferencesh/sdk";
+ * console.log(TaskStatusCompleted); // 10
+ * ```
+ */
 export const TaskStatusCompleted = 10;
-/** Terminal: the task failed and `error` says why. @example `if (task.status === TaskStatusFailed) console.error(task.error)` */
+/**
+ * Terminal: the task failed and `error` says why.
+ *
+ * @example
+ * ```ts
+ * import { TaskStatusFailed } from "@inferencesh/sdk";
+ * console.log(TaskStatusFailed); // 11
+ * ```
+ */
 export const TaskStatusFailed = 11;
-/** Terminal: the task was cancelled. @example `task.status === TaskStatusCancelled` */
+/**
+ * Terminal: the task was cancelled.
+ *
+ * @example
+ * ```ts
+ * import { TaskStatusCancelled } from "@inferencesh/sdk";
+ * console.log(TaskStatusCancelled); // 12
+ * ```
+ */
 export const TaskStatusCancelled = 12;
 
 /**

@@ -4,12 +4,11 @@
  * @module
  */
 
-import { Files } from "../files/files.ts";
-import { uploadInputFiles } from "../files/input_uploads.ts";
 import { count, delay, positive } from "../http/config.ts";
 import { type HttpClient, type RequestOptions, segment } from "../http/core.ts";
 import { type AccumulatedDelta, accumulateDelta, emptyDelta } from "./delta.ts";
 import { type FollowSettings, followTask } from "./follow.ts";
+import { type InputPreparer, refuseFiles } from "./input_files.ts";
 import type { ApiTaskRequest, Task, TaskDelta } from "./types.ts";
 import { validateTaskRequest } from "./validate.ts";
 
@@ -113,14 +112,21 @@ export interface RunOptions extends FollowOptions {
  */
 export class Tasks {
   readonly #http: HttpClient;
+  readonly #prepareInput: InputPreparer;
   readonly #random: () => number;
-  readonly #files: Files;
 
-  /** Created by the client; use `client.tasks`. */
-  constructor(http: HttpClient, random: () => number = Math.random, files?: Files) {
+  /**
+   * Created by the client; use `client.tasks`. `prepareInput` uploads the files
+   * found in `input` (the lean client refuses them instead).
+   */
+  constructor(
+    http: HttpClient,
+    prepareInput: InputPreparer = refuseFiles,
+    random: () => number = Math.random,
+  ) {
     this.#http = http;
+    this.#prepareInput = prepareInput;
     this.#random = random;
-    this.#files = files ?? new Files(http);
   }
 
   /**
@@ -154,7 +160,7 @@ export class Tasks {
   async run(params: ApiTaskRequest, options: RunOptions = {}): Promise<Task> {
     validateTaskRequest(params);
     const settings = this.#settings(options);
-    const input = await uploadInputFiles(this.#files, params.input, {
+    const input = await this.#prepareInput(params.input, {
       concurrency: options.uploadConcurrency ?? 4,
       signal: options.signal,
       timeoutMs: options.timeoutMs,

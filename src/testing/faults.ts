@@ -5,7 +5,17 @@
  * @module
  */
 
-/** Options of {@linkcode EmulatorFaults.failNext}. */
+/**
+ * Options of {@linkcode EmulatorFaults.failNext}.
+ *
+ * @example
+ * ```ts
+ * import { createEmulator } from "@inferencesh/sdk/testing";
+ * const emulator = createEmulator();
+ * emulator.faults.failNext(429, { retryAfter: "1", path: "/apps/run", times: 2 });
+ * emulator.close();
+ * ```
+ */
 export interface FailNextOptions {
   /**
    * How many matching requests fail.
@@ -25,7 +35,17 @@ export interface FailNextOptions {
   method?: string | undefined;
 }
 
-/** Options of {@linkcode EmulatorFaults.refuseConnection} and {@linkcode EmulatorFaults.loseResponse}. */
+/**
+ * Options of {@linkcode EmulatorFaults.refuseConnection} and {@linkcode EmulatorFaults.loseResponse}.
+ *
+ * @example
+ * ```ts
+ * import { createEmulator } from "@inferencesh/sdk/testing";
+ * const emulator = createEmulator();
+ * emulator.faults.loseResponse({ path: "/apps/run", method: "POST" });
+ * emulator.close();
+ * ```
+ */
 export interface ConnectionFaultOptions {
   /**
    * How many matching requests are affected.
@@ -39,7 +59,17 @@ export interface ConnectionFaultOptions {
   method?: string | undefined;
 }
 
-/** Options shared by the stream faults. */
+/**
+ * Options shared by the stream faults.
+ *
+ * @example
+ * ```ts
+ * import { createEmulator } from "@inferencesh/sdk/testing";
+ * const emulator = createEmulator();
+ * emulator.faults.malformedLineAfter(2, { times: 1, path: "/tasks/" });
+ * emulator.close();
+ * ```
+ */
 export interface StreamFaultOptions {
   /**
    * How many streams are affected.
@@ -51,7 +81,17 @@ export interface StreamFaultOptions {
   path?: string | undefined;
 }
 
-/** Options of {@linkcode EmulatorFaults.dropStreamAfter}. */
+/**
+ * Options of {@linkcode EmulatorFaults.dropStreamAfter}.
+ *
+ * @example
+ * ```ts
+ * import { createEmulator } from "@inferencesh/sdk/testing";
+ * const emulator = createEmulator();
+ * emulator.faults.dropStreamAfter(3, { mode: "error", times: 2 });
+ * emulator.close();
+ * ```
+ */
 export interface DropStreamOptions extends StreamFaultOptions {
   /**
    * `"close"` ends the body cleanly (without a terminal update); `"error"` errors

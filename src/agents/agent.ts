@@ -6,9 +6,9 @@
  */
 
 import { InferenceError } from "../errors.ts";
-import { count, delay, positive } from "../http/config.ts";
 import type { HttpClient, RequestOptions } from "../http/core.ts";
 import { linkSignals } from "../http/signals.ts";
+import { reconnectSettings } from "../streaming/reconnect.ts";
 import { type AccumulatedDelta, accumulateDelta, emptyDelta } from "../tasks/delta.ts";
 import type { NormalizedAgent } from "./agent_config.ts";
 import {
@@ -735,11 +735,12 @@ export class Agent<Output = unknown> {
     resultOrAction: string | ToolAction | Record<string, unknown>,
     options: RequestOptions = {},
   ): Promise<void> {
-    if (typeof toolId !== "string" || toolId === "") {
-      throw new TypeError("Invalid argument 'toolId': must be a non-empty string");
-    }
-    const result = resultText(resultOrAction, "resultOrAction");
-    await submitToolResult(this.#http, toolId, result, options);
+    await submitToolResult(
+      this.#http,
+      toolId,
+      resultText(resultOrAction, "resultOrAction"),
+      options,
+    );
   }
 
   /**
@@ -883,19 +884,7 @@ export class Agent<Output = unknown> {
   }
 
   #settings(options: ChatStreamOptions): Omit<ChatFollowSettings, "signal" | "reconcileFirst"> {
-    const defaults = this.#http.config;
-    return {
-      maxReconnects: count("maxReconnects", options.maxReconnects, 5),
-      reconnectDelayMs: delay("reconnectDelayMs", options.reconnectDelayMs, 1_000),
-      idleTimeoutMs: positive("idleTimeoutMs", options.idleTimeoutMs, 30_000),
-      timeoutMs: options.timeoutMs === undefined
-        ? undefined
-        : positive("timeoutMs", options.timeoutMs, defaults.timeoutMs),
-      maxRetries: options.maxRetries === undefined
-        ? undefined
-        : count("maxRetries", options.maxRetries, defaults.maxRetries),
-      random: this.#random,
-    };
+    return reconnectSettings(options, this.#http.config, this.#random);
   }
 
   /** The body of `POST /agents/run` (protocol §6.2). */

@@ -161,9 +161,6 @@ export class Agents {
     resultOrAction: string | ToolAction | Record<string, unknown>,
     options: RequestOptions = {},
   ): Promise<void> {
-    if (typeof toolId !== "string" || toolId === "") {
-      throw new TypeError("Invalid argument 'toolId': must be a non-empty string");
-    }
     await submitToolResult(
       this.#http,
       toolId,

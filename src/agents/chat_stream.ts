@@ -10,17 +10,12 @@
  * @module
  */
 
-import {
-  APIConnectionError,
-  ApiError,
-  InferenceError,
-  StreamError,
-  TimeoutError,
-} from "../errors.ts";
+import { StreamError } from "../errors.ts";
 import { type HttpClient, segment } from "../http/core.ts";
 import { backoffDelay } from "../http/retry.ts";
 import { sleep } from "../http/signals.ts";
 import { decodeNdjson } from "../streaming/ndjson_stream.ts";
+import { isRecoverable, readWithin, type ReconnectSettings } from "../streaming/reconnect.ts";
 import type { AgentRun, Chat, ChatDelta, ChatMessage } from "./types.ts";
 
 /** What a chat follower reports. */
@@ -37,17 +32,11 @@ export type ChatEvent =
   | { kind: "delta"; delta: ChatDelta };
 
 /** How to follow; every field already defaulted and checked. */
-export interface ChatFollowSettings {
+export interface ChatFollowSettings extends ReconnectSettings {
   /** Stops following; the follower then throws its reason. */
   signal: AbortSignal;
   /** Re-read the chat once the first connection is up (a chat created just before). */
   reconcileFirst: boolean;
-  maxReconnects: number;
-  reconnectDelayMs: number;
-  idleTimeoutMs: number;
-  timeoutMs: number | undefined;
-  maxRetries: number | undefined;
-  random: () => number;
 }
 
 /** Reads a chat (`GET /chats/{id}`). */
@@ -130,7 +119,7 @@ export async function* followChat(
         yield { kind: "chat", chat, data: current, reconciled: true };
       }
       while (true) {
-        const line = await readWithin(reader, settings.idleTimeoutMs, chatId);
+        const line = await readWithin(reader, settings.idleTimeoutMs, `follow chat "${chatId}"`);
         if (line.done) {
           throw new StreamError(`Cannot follow chat "${chatId}": the stream ended`);
         }
@@ -201,45 +190,4 @@ function classify(
     return { name, data: data as Record<string, unknown> };
   }
   return undefined;
-}
-
-/**
- * Reads one line, or fails with an idle `TimeoutError` when nothing (not even a
- * heartbeat) arrives in time. Errors of the body itself become connection errors.
- */
-async function readWithin<T>(
-  reader: ReadableStreamDefaultReader<T>,
-  idleTimeoutMs: number,
-  chatId: string,
-): Promise<ReadableStreamReadResult<T>> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const idle = new Promise<never>((_, reject) => {
-    timer = setTimeout(() =>
-      reject(
-        new TimeoutError(
-          `Cannot follow chat "${chatId}": the stream was silent for ${idleTimeoutMs} ms`,
-          "idle",
-          idleTimeoutMs,
-        ),
-      ), idleTimeoutMs);
-  });
-  try {
-    return await Promise.race([reader.read(), idle]);
-  } catch (error) {
-    if (error instanceof InferenceError) throw error;
-    throw new APIConnectionError(`Cannot follow chat "${chatId}": the stream broke`, {
-      cause: error,
-    });
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Transport trouble is worth a reconnect; an API refusal (401, 404, …) is not. */
-export function isRecoverable(error: unknown): boolean {
-  if (error instanceof ApiError) {
-    const status = error.status ?? 0;
-    return status === 408 || status === 429 || status >= 500;
-  }
-  return error instanceof InferenceError;
 }

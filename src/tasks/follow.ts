@@ -8,17 +8,12 @@
  * @module
  */
 
-import {
-  APIConnectionError,
-  ApiError,
-  InferenceError,
-  StreamError,
-  TimeoutError,
-} from "../errors.ts";
+import { StreamError } from "../errors.ts";
 import { type HttpClient, segment } from "../http/core.ts";
 import { backoffDelay } from "../http/retry.ts";
 import { sleep } from "../http/signals.ts";
 import { decodeNdjson } from "../streaming/ndjson_stream.ts";
+import { isRecoverable, readWithin, type ReconnectSettings } from "../streaming/reconnect.ts";
 import { isTerminalStatus, parseStatus } from "./status.ts";
 import type { Task, TaskDelta } from "./types.ts";
 import { changesNothing, classifyLine, mergeTask } from "./updates.ts";
@@ -29,17 +24,11 @@ export type FollowEvent =
   | { type: "delta"; delta: TaskDelta };
 
 /** How to follow; every field already defaulted and checked. */
-export interface FollowSettings {
+export interface FollowSettings extends ReconnectSettings {
   signal: AbortSignal | undefined;
   stream: boolean;
   autoReconnect: boolean;
-  maxReconnects: number;
-  reconnectDelayMs: number;
-  idleTimeoutMs: number;
   pollIntervalMs: number;
-  timeoutMs: number | undefined;
-  maxRetries: number | undefined;
-  random: () => number;
 }
 
 /**
@@ -89,7 +78,7 @@ async function* followStream(
       });
       reader = decodeNdjson(response.body as ReadableStream<Uint8Array>).getReader();
       while (true) {
-        const line = await readWithin(reader, settings.idleTimeoutMs, id);
+        const line = await readWithin(reader, settings.idleTimeoutMs, `follow task "${id}"`);
         if (line.done) {
           throw new StreamError(
             `Cannot follow task "${id}": the stream ended before the task finished`,
@@ -197,43 +186,4 @@ function getTask(http: HttpClient, id: string, settings: FollowSettings): Promis
     timeoutMs: settings.timeoutMs,
     maxRetries: settings.maxRetries,
   });
-}
-
-/**
- * Reads one line, or fails with an idle `TimeoutError` when nothing (not even a
- * heartbeat) arrives in time. Errors of the body itself become connection errors.
- */
-async function readWithin<T>(
-  reader: ReadableStreamDefaultReader<T>,
-  idleTimeoutMs: number,
-  id: string,
-): Promise<ReadableStreamReadResult<T>> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const idle = new Promise<never>((_, reject) => {
-    timer = setTimeout(() =>
-      reject(
-        new TimeoutError(
-          `Cannot follow task "${id}": the stream was silent for ${idleTimeoutMs} ms`,
-          "idle",
-          idleTimeoutMs,
-        ),
-      ), idleTimeoutMs);
-  });
-  try {
-    return await Promise.race([reader.read(), idle]);
-  } catch (error) {
-    if (error instanceof InferenceError) throw error;
-    throw new APIConnectionError(`Cannot follow task "${id}": the stream broke`, { cause: error });
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Transport trouble is worth a reconnect; an API refusal (401, 404, …) is not. */
-function isRecoverable(error: unknown): boolean {
-  if (error instanceof ApiError) {
-    const status = error.status ?? 0;
-    return status === 408 || status === 429 || status >= 500;
-  }
-  return error instanceof InferenceError;
 }

@@ -4,9 +4,10 @@
  * @module
  */
 
-import { count, delay, positive } from "../http/config.ts";
+import { delay } from "../http/config.ts";
 import { type HttpClient, type RequestOptions, segment } from "../http/core.ts";
 import { type AccumulatedDelta, accumulateDelta, emptyDelta } from "./delta.ts";
+import { reconnectSettings } from "../streaming/reconnect.ts";
 import { type FollowSettings, followTask } from "./follow.ts";
 import { type InputPreparer, refuseFiles } from "./input_files.ts";
 import type { ApiTaskRequest, Task, TaskDelta } from "./types.ts";
@@ -299,20 +300,11 @@ export class Tasks {
   #settings(options: FollowOptions): FollowSettings {
     const defaults = this.#http.config;
     return {
+      ...reconnectSettings(options, defaults, this.#random),
       signal: options.signal,
       stream: options.stream ?? defaults.stream,
       autoReconnect: options.autoReconnect ?? true,
-      maxReconnects: count("maxReconnects", options.maxReconnects, 5),
-      reconnectDelayMs: delay("reconnectDelayMs", options.reconnectDelayMs, 1_000),
-      idleTimeoutMs: positive("idleTimeoutMs", options.idleTimeoutMs, 30_000),
       pollIntervalMs: delay("pollIntervalMs", options.pollIntervalMs, defaults.pollIntervalMs),
-      timeoutMs: options.timeoutMs === undefined
-        ? undefined
-        : positive("timeoutMs", options.timeoutMs, defaults.timeoutMs),
-      maxRetries: options.maxRetries === undefined
-        ? undefined
-        : count("maxRetries", options.maxRetries, defaults.maxRetries),
-      random: this.#random,
     };
   }
 }

@@ -199,18 +199,21 @@ export class HttpClient {
     const config = this.#config;
     const maxRetries = call.maxRetries ?? config.maxRetries;
     const timeoutMs = call.timeoutMs ?? config.timeoutMs;
-    // Straight to the API with the key, or to the proxy with the target in a header.
-    const route = routeRequest(config, config.baseUrl + call.path, read === undefined);
-    const url = route.url;
-    const headers = {
-      ...config.headers,
-      ...init.headers,
-      "x-client-source": `inference-sdk-jsr/${VERSION}`,
-      ...route.headers,
-    };
-    // A storage PUT goes to its own URL with its own headers: no key, no client headers.
-    const target = init.url ?? url;
-    const sent = init.url === undefined ? headers : init.headers;
+    // A storage PUT goes to its own URL with its own headers: no key, no client
+    // headers. API calls go straight to the API with the key, or to the proxy
+    // with the target in a header.
+    const route = init.url === undefined
+      ? routeRequest(config, config.baseUrl + call.path, read === undefined)
+      : undefined;
+    const target = route?.url ?? init.url!;
+    const sent = route
+      ? {
+        ...config.headers,
+        ...init.headers,
+        "x-client-source": `inference-sdk-jsr/${VERSION}`,
+        ...route.headers,
+      }
+      : init.headers;
     for (let attempt = 0;; attempt++) {
       call.signal?.throwIfAborted();
       const deadline = new AbortController();
@@ -250,8 +253,8 @@ export class HttpClient {
         ) {
           await response.body?.cancel();
           throw new APIConnectionError(
-            `Cannot ${call.action}: the API answered with a redirect, which is not followed so that the API key is sent to ${
-              new URL(url).origin
+            `Cannot ${call.action}: the API answered with a redirect, which is not followed so that requests (and the key) go to ${
+              new URL(target).origin
             } only`,
             { status: response.status },
           );

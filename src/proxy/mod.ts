@@ -10,7 +10,7 @@
  * relays no cookies or `Authorization` unless told to.
  *
  * @example A Next.js / Vercel Edge route (`app/api/inference/proxy/route.ts`)
- * ```ts
+ * ```ts ignore
  * import { createProxy } from "@inferencesh/sdk/proxy";
  *
  * export const runtime = "edge";

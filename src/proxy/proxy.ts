@@ -125,7 +125,8 @@ export type ProxyHandler = (request: Request) => Promise<Response>;
  * ```ts
  * import { createProxy } from "@inferencesh/sdk/proxy";
  *
- * export default {
+ * // The Worker module's `export default`.
+ * const worker = {
  *   fetch(request: Request, env: { INFERENCE_API_KEY: string }): Promise<Response> {
  *     return createProxy({
  *       apiKey: env.INFERENCE_API_KEY,
@@ -133,6 +134,7 @@ export type ProxyHandler = (request: Request) => Promise<Response>;
  *     })(request);
  *   },
  * };
+ * console.log(typeof worker.fetch);
  * ```
  *
  * @example The browser side

@@ -139,7 +139,9 @@ export interface SendMessageOptions extends ChatStreamOptions {
    * Called for every client tool call: after the SDK ran its handler and
    * submitted the result (`handled: true`), or when the caller must answer
    * (`handled: false`, with `submitToolResult`; until someone does, the turn
-   * waits, as the agent does). A rejection fails the turn.
+   * waits, as the agent does). A rejection fails the turn. Without `onToolCall`,
+   * a call nobody can answer (no handler, or approval needed) is answered with
+   * `{"status": "not_available", …}` so the model can go on.
    */
   onToolCall?: ((call: ToolCall) => unknown) | undefined;
   /** Files to attach; images among them (by content type) are sent as images. */
@@ -607,8 +609,20 @@ export class Agent<Output = unknown> {
         invocation,
       };
       if (!tool?.handler || requiresApproval) {
-        // Left to the caller, who answers with submitToolResult().
-        track(Promise.resolve().then(() => options.onToolCall?.(call)));
+        if (options.onToolCall) {
+          // Left to the caller, who answers with submitToolResult().
+          track(Promise.resolve().then(() => options.onToolCall?.(call)));
+        } else {
+          // Nobody here can answer it: tell the model so, rather than leave the turn
+          // waiting forever for a result that cannot come.
+          const result = JSON.stringify({
+            status: "not_available",
+            message: `Client tool "${name}" ${
+              requiresApproval ? "needs approval" : "has no handler"
+            } and no onToolCall was given to answer it`,
+          });
+          track(submitToolResult(this.#http, call.id, result, { signal }));
+        }
         continue;
       }
       track(this.#runTool(tool, call, chatId, options, signal));

@@ -160,6 +160,21 @@ describe("client tools", () => {
     assert.ok(reply.text.endsWith(`returned: ${JSON.stringify(action)}`), reply.text);
   });
 
+  it("answer a tool nobody can handle with not_available instead of waiting forever", {
+    timeout: 10_000,
+  }, async () => {
+    using env = setup();
+    // The template declares get_weather; there is no handler here and no onToolCall.
+    const agent = env.client.agents.create("my-org/weather@v1");
+    const reply = await agent.sendMessage("Weather in Lisbon please");
+    const submitted = env.emulator.requests.filter((r) => r.path.startsWith("/tools/"));
+    assert.equal(submitted.length, 1);
+    const result = JSON.parse(JSON.parse(submitted[0]!.body).result);
+    assert.equal(result.status, "not_available");
+    assert.match(result.message, /get_weather/);
+    assert.match(reply.text, /not_available/);
+  });
+
   it("fail the turn, and close the stream, when onToolCall throws", async () => {
     using env = setup();
     const agent = env.client.agents.create("my-org/weather@v1");

@@ -18,7 +18,9 @@
  * │   ├── RateLimitError 429
  * │   └── InternalServerError 5xx ── WorkerLostError
  * ├── APIConnectionError (no response) ── TimeoutError
- * └── StreamError (malformed or truncated stream)
+ * ├── StreamError (malformed or truncated stream)
+ * ├── UploadError (a file upload failed: which step, which input field)
+ * └── AgentTurnError, OutputValidationError (in src/agents/errors.ts)
  * ```
  *
  * @module

@@ -28,6 +28,7 @@ export interface FollowSettings extends ReconnectSettings {
   signal: AbortSignal | undefined;
   stream: boolean;
   autoReconnect: boolean;
+  fallbackToPolling: boolean;
   pollIntervalMs: number;
 }
 
@@ -104,8 +105,13 @@ async function* followStream(
       }
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
-      if (!settings.autoReconnect || failures >= settings.maxReconnects || !isRecoverable(error)) {
-        throw error;
+      if (!settings.autoReconnect || !isRecoverable(error)) throw error;
+      if (failures >= settings.maxReconnects) {
+        if (!settings.fallbackToPolling) throw error;
+        // Streams keep failing here (a proxy that buffers or cuts them, say):
+        // polling reaches the same end, without deltas, from what is known so far.
+        yield* followPolling(http, snapshot, settings);
+        return;
       }
       failures++;
       // Reconcile before reconnecting: the task may have ended while we were away.

@@ -42,6 +42,12 @@ export interface FollowOptions extends RequestOptions {
    */
   autoReconnect?: boolean | undefined;
   /**
+   * When `maxReconnects` stream failures come in a row, go on by polling
+   * (without deltas) instead of failing: for networks that buffer or cut streams.
+   * @default {true}
+   */
+  fallbackToPolling?: boolean | undefined;
+  /**
    * Reconnects allowed in a row; any update resets the count.
    * @default {5}
    */
@@ -304,6 +310,7 @@ export class Tasks {
       signal: options.signal,
       stream: options.stream ?? defaults.stream,
       autoReconnect: options.autoReconnect ?? true,
+      fallbackToPolling: options.fallbackToPolling ?? true,
       pollIntervalMs: delay("pollIntervalMs", options.pollIntervalMs, defaults.pollIntervalMs),
     };
   }

@@ -191,13 +191,28 @@ describe("tasks.run() recovers from stream faults", () => {
     assert.ok(text.includes(prompt));
   });
 
-  it("gives up with a StreamError after maxReconnects failures in a row", async () => {
+  it("goes on by polling after maxReconnects stream failures in a row", async () => {
+    using env = setup({ stepMs: 10 });
+    env.emulator.faults.dropStreamAfter(0, { times: 50 });
+    const { result, terminal } = await recordRun(env.client, "infsh/echo", { a: 1 }, {
+      maxReconnects: 2,
+      pollIntervalMs: 5,
+    });
+    assert.equal(result.status, TaskStatusCompleted);
+    assert.deepEqual(result.output, { a: 1 });
+    assert.equal(terminal.length, 1);
+    assert.equal(calls(env.emulator).filter((c) => c.endsWith("/stream")).length, 3);
+    assert.ok(calls(env.emulator).includes(`GET /tasks/${result.id}/status`));
+  });
+
+  it("gives up with a StreamError after maxReconnects failures with fallbackToPolling: false", async () => {
     using env = setup();
     env.emulator.faults.dropStreamAfter(0, { times: 50 });
     await assert.rejects(
       env.client.tasks.run({ app: "infsh/sleep", input: { seconds: 30 } }, {
         ...FAST,
         maxReconnects: 2,
+        fallbackToPolling: false,
       }),
       StreamError,
     );

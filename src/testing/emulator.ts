@@ -15,7 +15,7 @@ import { FileStore } from "./files/file_store.ts";
 import { fileRoutes } from "./files/routes.ts";
 import { preflight, withCors } from "./http/cors.ts";
 import { problem } from "./http/responses.ts";
-import { matchRoute, type Route } from "./http/router.ts";
+import { matchRoute, type Route, type RouteContext } from "./http/router.ts";
 import { Ids } from "./ids.ts";
 import { createInProcessFetch } from "./in_process_fetch.ts";
 import type { EmulatorState } from "./state.ts";
@@ -269,7 +269,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     request: Request,
     url: URL,
     bytes: Uint8Array,
-    text: string,
+    text: () => string,
   ): Promise<Response> => {
     const method = request.method.toUpperCase();
     if (closed) {
@@ -304,7 +304,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       });
     }
     try {
-      return await match.route.handle({ request, url, params: match.params, bytes, text, state });
+      const context = { request, url, params: match.params, bytes, state } as RouteContext;
+      Object.defineProperty(context, "text", { get: text, enumerable: true });
+      return await match.route.handle(context);
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
       return problem({ status: 500, detail: `emulator error: ${detail}` });
@@ -319,14 +321,17 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     } catch {
       // The client stopped sending; handle what we have (nothing).
     }
-    const text = new TextDecoder().decode(bytes);
-    requests.push({
+    // Decoded only when read: an upload's bytes never become a (huge) string.
+    let text: string | undefined;
+    const decoded = (): string => text ??= new TextDecoder().decode(bytes);
+    const recorded = {
       method: request.method.toUpperCase(),
       path: url.pathname + url.search,
       headers: Object.fromEntries(request.headers),
-      body: text,
-    });
-    return withCors(await respond(request, url, bytes, text));
+    } as RecordedRequest;
+    Object.defineProperty(recorded, "body", { get: decoded, enumerable: true });
+    requests.push(recorded);
+    return withCors(await respond(request, url, bytes, decoded));
   };
 
   const emulator: Emulator = {

@@ -15,8 +15,8 @@ export interface RouteContext {
   params: Record<string, string>;
   /** The raw request body. */
   bytes: Uint8Array;
-  /** The request body decoded as UTF-8. */
-  text: string;
+  /** The request body decoded as UTF-8 (decoded when first read). */
+  readonly text: string;
   state: EmulatorState;
 }
 

@@ -1,14 +1,16 @@
 /**
- * One conversation with an agent: send messages, follow each turn over the
- * chat stream to its end, run client tools, read the structured output.
+ * One conversation with an agent: send messages, follow each turn (over the
+ * chat stream, or by polling) to its end, run client tools, read the structured
+ * output.
  *
  * @module
  */
 
 import { InferenceError } from "../errors.ts";
+import { delay } from "../http/config.ts";
 import type { HttpClient, RequestOptions } from "../http/core.ts";
 import { linkSignals } from "../http/signals.ts";
-import { reconnectSettings } from "../streaming/reconnect.ts";
+import { type ReconnectSettings, reconnectSettings } from "../streaming/reconnect.ts";
 import { type AccumulatedDelta, accumulateDelta, emptyDelta } from "../tasks/delta.ts";
 import type { NormalizedAgent } from "./agent_config.ts";
 import {
@@ -18,31 +20,51 @@ import {
   submitToolResult,
   type ToolAction,
 } from "./chat_api.ts";
-import { type ChatEvent, type ChatFollowSettings, followChat, getChat } from "./chat_stream.ts";
+import { pollChat } from "./chat_poll.ts";
+import { readChat } from "./chat_read.ts";
+import { type ChatEvent, followChat } from "./chat_stream.ts";
 import { AgentTurnError, OutputValidationError } from "./errors.ts";
 import { describeIssues } from "./standard_schema.ts";
 import { FINAL_MESSAGE_STATUSES, isChatBusy, TurnGate } from "./turn_gate.ts";
 import type { Chat, ChatDelta, ChatMessage, ClientTool, ToolInvocation } from "./types.ts";
 
 /**
- * How to follow a chat stream: reconnection and time limits.
+ * How to follow a chat: over its stream or by polling, reconnection and time
+ * limits.
  *
  * @example
  * ```ts
  * import type { ChatStreamOptions } from "@inferencesh/sdk";
- * const options: ChatStreamOptions = { idleTimeoutMs: 15_000, maxReconnects: 10 };
+ * const streamed: ChatStreamOptions = { idleTimeoutMs: 15_000, maxReconnects: 10 };
+ * const polled: ChatStreamOptions = { stream: false, pollIntervalMs: 1_000 }; // e.g. in a Worker
  * ```
  */
 export interface ChatStreamOptions {
   /** Stops following; the call rejects with `signal.reason`. */
   signal?: AbortSignal | undefined;
   /**
-   * Reconnects allowed in a row; any event resets the count.
+   * Follow over the chat stream (`true`), or by polling (`false`: for places
+   * that cut long responses, such as Workers and some proxies). Polling reads
+   * `GET /chats/{id}/status`, and the chat while the agent works; it sees no
+   * token deltas (a reply's text then comes to `onDelta` in one piece, once
+   * final), and reports only what changed since the last poll.
+   * @default {the client's `stream` option, true}
+   */
+  stream?: boolean | undefined;
+  /**
+   * Pause between polls in ms, when `stream` is `false`.
+   * @default {the client's `pollIntervalMs`, 2000}
+   */
+  pollIntervalMs?: number | undefined;
+  /**
+   * Reconnects (or, polling, failed polls) allowed in a row before the call
+   * rejects with the last error; any event resets the count.
    * @default {5}
    */
   maxReconnects?: number | undefined;
   /**
-   * First reconnect delay in ms; it doubles per failure (with jitter), up to 8 s.
+   * First reconnect (or repeated poll) delay in ms; it doubles per failure (with
+   * jitter), up to 8 s.
    * @default {1000}
    */
   reconnectDelayMs?: number | undefined;
@@ -132,7 +154,9 @@ export interface SendMessageOptions extends ChatStreamOptions {
    * Called for every new token delta, with the message's text so far
    * (`soFar.response`). Deltas a reconnect replays are dropped by `seq`; if some
    * were lost, a last delta without `seq` brings the text up to the final
-   * message, so the deltas of a message add up to its text.
+   * message, so the deltas of a message add up to its text. Polling
+   * (`stream: false`) sees no deltas: the reply's text then comes as that one
+   * last delta.
    */
   onDelta?: ((delta: ChatDelta, soFar: AccumulatedDelta) => void) | undefined;
   /**
@@ -206,6 +230,25 @@ export interface AgentInit {
   random: () => number;
 }
 
+/** How an agent follows a chat: the reconnect settings plus the transport. */
+interface FollowSettings extends ReconnectSettings {
+  stream: boolean;
+  pollIntervalMs: number;
+}
+
+/** What a follower of one turn (or subscription) is told besides its settings. */
+interface FollowHooks {
+  signal: AbortSignal;
+  /** Re-read the chat once the stream is up (a chat created just before). */
+  reconcileFirst: boolean;
+  /** The `order` from which messages matter, when they have to be listed. */
+  messagesFrom?: (() => number | undefined) | undefined;
+  /** Polling: whether to read the chat even though its status says nothing new. */
+  mustRead?: (() => boolean) | undefined;
+  /** Polling: whether the messages of the first read are reported (a turn's are its own). */
+  reportFirst: boolean;
+}
+
 const DISPATCHED_STATUSES: ReadonlySet<string> = new Set([
   "in_progress",
   "awaiting_input",
@@ -218,7 +261,9 @@ const DISPATCHED_STATUSES: ReadonlySet<string> = new Set([
  * Each {@linkcode Agent.sendMessage} follows its turn over the chat stream, runs
  * client tools whose handlers you gave, reconnects when the stream drops
  * (re-reading the chat, so nothing is missed and no text is doubled), and closes
- * the stream when the turn ends.
+ * the stream when the turn ends. With `stream: false` (an option, or the
+ * client's) it follows the turn by polling instead, for places that cut long
+ * responses.
  *
  * @typeParam Output The structured output's type (from a Standard Schema `outputSchema`).
  *
@@ -282,7 +327,9 @@ export class Agent<Output = unknown> {
    * {@linkcode AgentTurnError} when the agent fails or the turn is stopped, with
    * {@linkcode OutputValidationError} when the output does not match the schema,
    * and with `signal.reason` when `signal` aborts (the turn is then stopped on the
-   * server too). One turn at a time per agent.
+   * server too). When the stream (or, with `stream: false`, polling) keeps
+   * failing, rejects with the last error after `maxReconnects` tries in a row.
+   * One turn at a time per agent.
    *
    * @param text The message.
    * @param options Callbacks, attachments, abort signal, stream settings.
@@ -299,6 +346,25 @@ export class Agent<Output = unknown> {
    * const reply = await agent.sendMessage("Hi there", {
    *   onDelta: (_delta, soFar) => console.log(soFar.response),
    *   onMessage: (message) => console.log(message.role, message.status),
+   * });
+   * console.log(reply.text);
+   * emulator.close();
+   * ```
+   *
+   * @example Poll instead of streaming (e.g. in a Worker)
+   * ```ts
+   * import { inference, string, tool } from "@inferencesh/sdk";
+   * import { createEmulator } from "@inferencesh/sdk/testing";
+   *
+   * const emulator = createEmulator({ stepMs: 1 });
+   * const client = inference({ apiKey: "test", fetch: emulator.fetch, stream: false });
+   * const agent = client.agents.create({
+   *   coreApp: "infsh/emulated-llm",
+   *   tools: [tool("get_weather").params({ city: string("City") }).handler(() => "21°C").build()],
+   * });
+   * const reply = await agent.sendMessage("What is the weather in Rome?", {
+   *   pollIntervalMs: 50,
+   *   onMessage: (message) => console.log(message.role, message.status), // changes only
    * });
    * console.log(reply.text);
    * emulator.close();
@@ -335,11 +401,20 @@ export class Agent<Output = unknown> {
     const request = { timeoutMs: settings.timeoutMs, maxRetries: settings.maxRetries };
     let chatId = this.#chatId;
     let events: AsyncGenerator<ChatEvent, void, undefined> | undefined;
+    // Known once the POST answers; the follower asks for them when it reads the chat.
+    let userOrder: number | undefined;
+    let gate: TurnGate | undefined;
     try {
       const uploaded = await this.#attach(files, images, turn.signal);
       const newChat = chatId === undefined;
       const follow = (id: string, reconcileFirst: boolean) =>
-        followChat(this.#http, id, { ...settings, signal: turn.signal, reconcileFirst });
+        this.#follow(id, settings, {
+          signal: turn.signal,
+          reconcileFirst,
+          reportFirst: true,
+          messagesFrom: () => userOrder,
+          mustRead: () => gate?.settled !== true,
+        });
       if (chatId !== undefined) {
         // Open the stream first, so nothing the POST causes is missed (protocol §6.3).
         events = follow(chatId, false);
@@ -351,6 +426,8 @@ export class Agent<Output = unknown> {
       });
       const user = created["user_message"];
       const assistant = created["assistant_message"];
+      if (typeof user?.order === "number") userOrder = user.order;
+      gate = new TurnGate(newChat, assistant?.id, user);
       if (chatId === undefined) {
         // A queued first message may come without an assistant message (§9 A6).
         chatId = assistant?.["chat_id"] ?? user?.["chat_id"];
@@ -363,7 +440,7 @@ export class Agent<Output = unknown> {
       return await this.#followTurn(
         events as AsyncGenerator<ChatEvent, void, undefined>,
         chatId,
-        new TurnGate(newChat, assistant?.id, user),
+        gate,
         user,
         options,
         turn,
@@ -518,7 +595,7 @@ export class Agent<Output = unknown> {
     const mayHaveOutput = this.#agent.hasOutputSchema || "agent" in this.#agent.body;
     const missingOutput = mayHaveOutput && !idleChatSeen;
     if (!message || !FINAL_MESSAGE_STATUSES.has(String(message.status)) || missingOutput) {
-      const current = await getChat(this.#http, chatId, request);
+      const current = await readChat(this.#http, chatId, request, user?.order);
       chat = { ...chat, ...current };
       message = find(current["chat_messages"] ?? []) ?? message;
     }
@@ -664,6 +741,8 @@ export class Agent<Output = unknown> {
 
   /**
    * Reads the chat: status, messages, output. `null` when there is no chat yet.
+   * When the API leaves the messages out of the chat, they are listed
+   * (`GET /chats/{id}/messages`, page after page; the latest 1000 at most).
    *
    * @param chatId Another chat to read; defaults to this agent's.
    * @param options Abort signal and per-call limits.
@@ -685,7 +764,7 @@ export class Agent<Output = unknown> {
   async getChat(chatId?: string, options: RequestOptions = {}): Promise<Chat | null> {
     const id = chatId ?? this.#chatId;
     if (id === undefined) return null;
-    return await getChat(this.#http, id, options);
+    return await readChat(this.#http, id, options, -Infinity);
   }
 
   /**
@@ -761,7 +840,8 @@ export class Agent<Output = unknown> {
    * Follows the chat's messages: an async iterable of each message, merged, as
    * it changes, across turns, until you `break` (which closes the stream),
    * `signal` aborts (it then throws `signal.reason`), or the agent disconnects (it
-   * then ends). Reconnects like `sendMessage`. Does not run client tools.
+   * then ends). Reconnects like `sendMessage`, and polls like it with `stream:
+   * false`. Does not run client tools.
    *
    * @param chatId Another chat; defaults to this agent's (which must exist).
    * @param options Abort signal and stream settings.
@@ -797,7 +877,8 @@ export class Agent<Output = unknown> {
   /**
    * Follows the chat itself: an async iterable of the chat (status, run,
    * output) each time it changes, until you `break`, `signal` aborts or the agent
-   * disconnects. Reconnects like `sendMessage`.
+   * disconnects. Reconnects like `sendMessage`, and polls like it with `stream:
+   * false`.
    *
    * @param chatId Another chat; defaults to this agent's (which must exist).
    * @param options Abort signal and stream settings.
@@ -841,10 +922,10 @@ export class Agent<Output = unknown> {
     const lifetime = this.#lifetime.signal;
     const link = linkSignals([options.signal, lifetime]);
     try {
-      yield* followChat(this.#http, id, {
-        ...settings,
+      yield* this.#follow(id, settings, {
         signal: link.signal,
         reconcileFirst: false,
+        reportFirst: false,
       });
     } catch (error) {
       // A disconnect ends the subscription quietly; the caller's own abort is thrown.
@@ -897,8 +978,27 @@ export class Agent<Output = unknown> {
     this.#dispatched.clear();
   }
 
-  #settings(options: ChatStreamOptions): Omit<ChatFollowSettings, "signal" | "reconcileFirst"> {
-    return reconnectSettings(options, this.#http.config, this.#random);
+  #settings(options: ChatStreamOptions): FollowSettings {
+    const defaults = this.#http.config;
+    if (options.stream !== undefined && typeof options.stream !== "boolean") {
+      throw new TypeError("Invalid option 'stream': must be a boolean");
+    }
+    return {
+      ...reconnectSettings(options, defaults, this.#random),
+      stream: options.stream ?? defaults.stream,
+      pollIntervalMs: delay("pollIntervalMs", options.pollIntervalMs, defaults.pollIntervalMs),
+    };
+  }
+
+  /** Follows the chat over its stream, or by polling. */
+  #follow(
+    chatId: string,
+    settings: FollowSettings,
+    hooks: FollowHooks,
+  ): AsyncGenerator<ChatEvent, void, undefined> {
+    return settings.stream
+      ? followChat(this.#http, chatId, { ...settings, ...hooks })
+      : pollChat(this.#http, chatId, { ...settings, ...hooks });
   }
 
   /** The body of `POST /agents/run` (protocol §6.2). */

@@ -2,10 +2,11 @@
  * Follows a chat over `GET /chats/{id}/stream` (protocol §6.4) and survives the
  * ways a stream fails: it ends, breaks, sends a malformed line or goes silent.
  * After each failure the stream is reopened with backoff and, once it is up,
- * the chat is re-read (`GET /chats/{id}`) so nothing that happened while away
- * is missed: opening first and reading second means every later event is on
- * the new stream. Messages are merged by id (partial updates included), and
- * deltas are deduplicated by `seq` per message.
+ * the chat is re-read (`GET /chats/{id}`, listing its recent messages when the
+ * API leaves them out) so nothing that happened while away is missed: opening
+ * first and reading second means every later event is on the new stream.
+ * Messages are merged by id (partial updates included), and deltas are
+ * deduplicated by `seq` per message.
  *
  * @module
  */
@@ -16,6 +17,7 @@ import { backoffDelay } from "../http/retry.ts";
 import { sleep } from "../http/signals.ts";
 import { decodeNdjson } from "../streaming/ndjson_stream.ts";
 import { isRecoverable, readWithin, type ReconnectSettings } from "../streaming/reconnect.ts";
+import { readChat } from "./chat_read.ts";
 import type { AgentRun, Chat, ChatDelta, ChatMessage } from "./types.ts";
 
 /** What a chat follower reports. */
@@ -37,25 +39,11 @@ export interface ChatFollowSettings extends ReconnectSettings {
   signal: AbortSignal;
   /** Re-read the chat once the first connection is up (a chat created just before). */
   reconcileFirst: boolean;
-}
-
-/** Reads a chat (`GET /chats/{id}`). */
-export function getChat(
-  http: HttpClient,
-  chatId: string,
-  options: {
-    signal?: AbortSignal | undefined;
-    timeoutMs?: number | undefined;
-    maxRetries?: number | undefined;
-  },
-): Promise<Chat> {
-  return http.json<Chat>({
-    method: "GET",
-    path: `/chats/${segment(chatId, "chatId")}`,
-    action: `get chat "${chatId}"`,
-    retry: "idempotent",
-    ...options,
-  });
+  /**
+   * The `order` from which messages matter (the turn's user message), for a
+   * re-read that has to list them; the newest page only when it is unknown.
+   */
+  messagesFrom?: (() => number | undefined) | undefined;
 }
 
 /**
@@ -102,11 +90,11 @@ export async function* followChat(
       reader = decodeNdjson(response.body as ReadableStream<Uint8Array>).getReader();
       yield { kind: "connected", reconnect };
       if (reconcile) {
-        const current = await getChat(http, chatId, {
+        const current = await readChat(http, chatId, {
           signal: connection.signal,
           timeoutMs: settings.timeoutMs,
           maxRetries: settings.maxRetries,
-        });
+        }, settings.messagesFrom?.());
         reconcile = false;
         const listed = Array.isArray(current["chat_messages"]) ? current["chat_messages"] : [];
         for (const message of [...listed].sort((a, b) => (a.order ?? 0) - (b.order ?? 0))) {

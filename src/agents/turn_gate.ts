@@ -76,6 +76,11 @@ export class TurnGate {
     return this.#ended;
   }
 
+  /** Whether this turn has shown itself (new chat, busy seen, or its answer final). */
+  get settled(): boolean {
+    return this.#settled;
+  }
+
   /** Names the turn's assistant message once known (a queued message learns it late). */
   set assistantId(id: string | undefined) {
     this.#assistantId ??= id;

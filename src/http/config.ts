@@ -67,8 +67,8 @@ export interface ClientOptions {
    */
   timeoutMs?: number | undefined;
   /**
-   * Follow tasks over a stream (`true`) or by polling (`false`, e.g. where long
-   * responses are cut by a proxy).
+   * Follow tasks and agent turns over a stream (`true`) or by polling (`false`,
+   * e.g. where long responses are cut by a proxy).
    * @default {true}
    */
   stream?: boolean | undefined;

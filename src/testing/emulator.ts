@@ -84,6 +84,15 @@ export interface EmulatorOptions {
    * @default {"partial"}
    */
   framing?: "partial" | "bare" | "wrapped" | undefined;
+  /**
+   * Whether `GET /chats/{id}` carries the chat's messages (`chat_messages`).
+   * Pass `false` to answer like the real API, which may leave them out: clients
+   * then list them with `GET /chats/{id}/messages?limit=&cursor=` (always
+   * served, newest page first).
+   *
+   * @default {true}
+   */
+  chatMessagesInChat?: boolean | undefined;
 }
 
 /**
@@ -226,7 +235,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const tasks = new TaskStore(() => timestamp(clock), ids);
   const files = new FileStore(ids);
   const sessions = new SessionStore(clock, ids);
-  const chats = new ChatStore(clock, ids);
+  const chats = new ChatStore(clock, ids, options.chatMessagesInChat !== false);
   let closed = false;
 
   const endStreams = (): void => {

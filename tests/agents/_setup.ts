@@ -76,3 +76,13 @@ export async function until(condition: () => boolean, limit = 5_000): Promise<vo
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
 }
+
+/**
+ * A signal that aborts if a call hangs (a regression would otherwise stall the whole
+ * run): not a timing assertion, the limit is far beyond any normal turn.
+ */
+export function hangGuard(ms = 20_000): { signal: AbortSignal; [Symbol.dispose](): void } {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new Error(`hung for ${ms} ms`)), ms);
+  return { signal: controller.signal, [Symbol.dispose]: () => clearTimeout(timer) };
+}

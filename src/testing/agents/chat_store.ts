@@ -69,12 +69,18 @@ export interface InvocationRecord {
 export class ChatStore {
   readonly #clock: Clock;
   readonly #ids: Ids;
+  readonly #messagesInChat: boolean;
   readonly #chats = new Map<string, ChatRecord>();
   readonly #invocations = new Map<string, InvocationRecord>();
 
-  constructor(clock: Clock, ids: Ids) {
+  /**
+   * @param messagesInChat Whether `GET /chats/{id}` carries `chat_messages`
+   * (the real API may leave them out: protocol §6.7, §9 A9).
+   */
+  constructor(clock: Clock, ids: Ids, messagesInChat = true) {
     this.#clock = clock;
     this.#ids = ids;
+    this.#messagesInChat = messagesInChat;
   }
 
   /** The current time as RFC 3339. */
@@ -122,8 +128,12 @@ export class ChatStore {
     return this.#chats.get(id);
   }
 
-  /** The chat as `GET /chats/{id}` answers: with its messages. */
+  /**
+   * The chat as `GET /chats/{id}` answers: with its messages, unless the store
+   * leaves them to `GET /chats/{id}/messages` like the real API.
+   */
   full(record: ChatRecord): Json {
+    if (!this.#messagesInChat) return structuredClone(record.chat);
     return structuredClone({ ...record.chat, "chat_messages": record.messages });
   }
 

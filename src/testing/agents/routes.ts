@@ -9,6 +9,7 @@ import { ok, problem } from "../http/responses.ts";
 import type { Route, RouteContext } from "../http/router.ts";
 import { openStream } from "../streams/open_stream.ts";
 import type { AgentSetup, ChatRecord, Json } from "./chat_store.ts";
+import { messagePage } from "./message_pages.ts";
 import { findTemplate } from "./templates.ts";
 import { beginTurn, stopTurn } from "./turn_runner.ts";
 
@@ -229,6 +230,16 @@ export const agentRoutes: readonly Route[] = [
       if (record instanceof Response) return record;
       const { id, status } = record.chat;
       return ok({ id, status, "updated_at": record.chat["updated_at"] });
+    },
+  },
+  {
+    method: "GET",
+    path: "/chats/:id/messages",
+    handle: (context) => {
+      const record = findChat(context);
+      if (record instanceof Response) return record;
+      const page = messagePage(record.messages, context.url);
+      return page instanceof Response ? page : ok(page);
     },
   },
   { method: "GET", path: "/chats/:id/stream", handle: stream },

@@ -3,30 +3,14 @@
 // real long-lived chat streams, a real disconnect mid-turn.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { hasDeno, served } from "../_loopback.ts";
 import { z } from "zod";
 import { inference, tool } from "../../mod.ts";
-import { createEmulator, type Emulator } from "../../src/testing/mod.ts";
 import { KEY, openStreams } from "./_setup.ts";
-
-const hasDeno = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined";
-
-async function served(run: (emulator: Emulator, base: string) => Promise<void>): Promise<void> {
-  const emulator = createEmulator({ stepMs: 2, heartbeatMs: 20 });
-  const server = Deno.serve(
-    { port: 0, hostname: "127.0.0.1", onListen: () => {} },
-    emulator.handler,
-  );
-  try {
-    await run(emulator, `http://127.0.0.1:${server.addr.port}`);
-  } finally {
-    emulator.close();
-    await server.shutdown();
-  }
-}
 
 describe("agents over a loopback socket", { skip: !hasDeno }, () => {
   it("runs a client tool and a structured output across a dropped connection", async () => {
-    await served(async (emulator, base) => {
+    await served({ stepMs: 2, heartbeatMs: 20 }, async (emulator, base) => {
       const client = inference({ apiKey: KEY, baseUrl: base });
       let ran = 0;
       const agent = client.agents.create({

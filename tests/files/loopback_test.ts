@@ -3,30 +3,14 @@
 // sends a Blob with its length, and the server sees exactly the headers the SDK set.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { hasDeno, served } from "../_loopback.ts";
 import { inference } from "../../mod.ts";
-import { createEmulator, type Emulator } from "../../src/testing/mod.ts";
 import { KEY } from "../tasks/_setup.ts";
 import { bytesOf, requestsTo, sha256, streamOf } from "./_helpers.ts";
 
-const hasDeno = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined";
-
-async function served(run: (emulator: Emulator, base: string) => Promise<void>): Promise<void> {
-  const emulator = createEmulator({ stepMs: 0 });
-  const server = Deno.serve(
-    { port: 0, hostname: "127.0.0.1", onListen: () => {} },
-    emulator.handler,
-  );
-  try {
-    await run(emulator, `http://127.0.0.1:${server.addr.port}`);
-  } finally {
-    emulator.close();
-    await server.shutdown();
-  }
-}
-
 describe("uploads over a loopback socket", { skip: !hasDeno }, () => {
   it("streams a ReadableStream and sends a Blob whole, bytes exact, no key on the PUT", async () => {
-    await served(async (emulator, base) => {
+    await served({ stepMs: 0 }, async (emulator, base) => {
       const client = inference({ apiKey: KEY, baseUrl: base, headers: { "x-custom": "1" } });
       const bytes = bytesOf(3 << 20, 9);
       const streamed = await client.files.upload(streamOf(bytes), {

@@ -3,6 +3,7 @@
 // tests cover the logic; this covers real fetch, real bodies and real disconnects).
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { hasDeno, served } from "../_loopback.ts";
 import {
   inference,
   isTerminalStatus,
@@ -11,30 +12,11 @@ import {
   TaskStatusCompleted,
   TaskStatusRunning,
 } from "../../mod.ts";
-import { createEmulator, type Emulator } from "../../src/testing/mod.ts";
 import { KEY } from "./_setup.ts";
-
-const hasDeno = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined";
-
-async function served(
-  run: (emulator: Emulator, base: string) => Promise<void>,
-): Promise<void> {
-  const emulator = createEmulator({ stepMs: 5, heartbeatMs: 50 });
-  const server = Deno.serve(
-    { port: 0, hostname: "127.0.0.1", onListen: () => {} },
-    emulator.handler,
-  );
-  try {
-    await run(emulator, `http://127.0.0.1:${server.addr.port}`);
-  } finally {
-    emulator.close();
-    await server.shutdown();
-  }
-}
 
 describe("tasks over a loopback socket", { skip: !hasDeno }, () => {
   it("streams updates and deltas, recovering from a dropped connection", async () => {
-    await served(async (emulator, base) => {
+    await served({ stepMs: 5, heartbeatMs: 50 }, async (emulator, base) => {
       const client = inference({ apiKey: KEY, baseUrl: base });
       emulator.faults.dropStreamAfter(3, { mode: "error" });
       const updates: Task[] = [];
@@ -57,7 +39,7 @@ describe("tasks over a loopback socket", { skip: !hasDeno }, () => {
   });
 
   it("detects a stalled stream with the idle watchdog", async () => {
-    await served(async (emulator, base) => {
+    await served({ stepMs: 5, heartbeatMs: 50 }, async (emulator, base) => {
       const client = inference({ apiKey: KEY, baseUrl: base });
       emulator.faults.stallStreamAfter(1);
       const result = await client.tasks.run(
@@ -69,7 +51,7 @@ describe("tasks over a loopback socket", { skip: !hasDeno }, () => {
   });
 
   it("cancels the task on the server when the caller aborts", async () => {
-    await served(async (emulator, base) => {
+    await served({ stepMs: 5, heartbeatMs: 50 }, async (emulator, base) => {
       const client = inference({ apiKey: KEY, baseUrl: base });
       const controller = new AbortController();
       let id = "";

@@ -7,7 +7,8 @@
 
 import { agentRoutes } from "./agents/routes.ts";
 import { ChatStore } from "./agents/chat_store.ts";
-import { AppRegistry } from "./apps/registry.ts";
+import { type AppDefinition, defineApp } from "./apps/app.ts";
+import { AppRegistry, BUILT_IN_APPS } from "./apps/registry.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { controlRoutes } from "./control/routes.ts";
 import { type EmulatorFaults, FaultQueue } from "./faults.ts";
@@ -84,6 +85,11 @@ export interface EmulatorOptions {
    * @default {"partial"}
    */
   framing?: "partial" | "bare" | "wrapped" | undefined;
+  /**
+   * Apps of your own, next to the built-in ones (same name: yours wins), so code
+   * under test can run the app names it uses in production.
+   */
+  apps?: readonly AppDefinition[] | undefined;
   /**
    * Whether `GET /chats/{id}` carries the chat's messages (`chat_messages`).
    * Pass `false` to answer like the real API, which may leave them out: clients
@@ -264,7 +270,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     timers,
     ids,
     faults,
-    apps: new AppRegistry(),
+    apps: new AppRegistry([...BUILT_IN_APPS, ...(options.apps ?? []).map(defineApp)]),
     tasks,
     files,
     sessions,

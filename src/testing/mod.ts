@@ -7,7 +7,12 @@
  * Built-in apps: `infsh/echo` (output = input), `infsh/text-stream` (streams
  * `Echo: <prompt>` as deltas), `infsh/sleep` (`input.seconds` of real time,
  * cancellable), `infsh/fail` (fails with `input.message`), `infsh/image` (a real
- * PNG served under `/__files/`) and `infsh/needs-secret` (412 requirements).
+ * PNG served under `/__files/`), `infsh/needs-secret` (412 requirements),
+ * `infsh/file-info` (size, type and SHA-256 of an uploaded input file) and
+ * `infsh/counter` (a count kept in the worker's memory across a session's
+ * calls). Add your own with `createEmulator({ apps: [...] })`. Agents: the
+ * templates `my-org/assistant@abc123`, `my-org/weather@v1` and
+ * `my-org/analyst@v2`, and any ad-hoc `core_app`, are played by a scripted LLM.
  *
  * Served on a port (`deno task emulator --port 0`, or `Deno.serve(emulator.handler)`),
  * it also answers its own unauthenticated control routes: `POST /__emulator/faults`
@@ -41,6 +46,7 @@
  * @module
  */
 
+export type { AppContext, AppDefinition, InputFile, RequirementError } from "./apps/app.ts";
 export { type Clock, ManualClock } from "./clock.ts";
 export {
   createEmulator,

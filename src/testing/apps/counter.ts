@@ -19,7 +19,7 @@ export const counterApp: EmulatedApp = {
   versionId: "ver_counter_1",
   async run(input: unknown, context: AppContext): Promise<unknown> {
     const by = inputObject(input)["by"];
-    const memory = context.memory ?? new Map<string, unknown>();
+    const { memory } = context;
     const count = ((memory.get("count") as number | undefined) ?? 0) +
       (typeof by === "number" && Number.isFinite(by) ? by : 1);
     memory.set("count", count);

@@ -23,7 +23,7 @@ async function sha256Hex(bytes: Uint8Array): Promise<string> {
 
 async function describe(value: unknown, context: AppContext): Promise<unknown> {
   if (typeof value === "string") {
-    const file = context.readFile?.(value);
+    const file = context.readFile(value);
     if (!file) return value;
     const info: FileInfo = {
       filename: file.filename,

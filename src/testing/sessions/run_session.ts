@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { AppContext, EmulatedApp } from "../apps/app.ts";
+import type { AppContext, AppWorker, EmulatedApp } from "../apps/app.ts";
 import { parseAppReference } from "../apps/registry.ts";
 import { invalidField } from "../http/body.ts";
 import { problem } from "../http/responses.ts";
@@ -169,36 +169,43 @@ function workerLeased(
 }
 
 /**
- * `app` as it runs on the lease's worker: its context can read the emulator's
- * files and holds the worker's memory (the session's, or a fresh one); while
- * it runs the session cannot expire, and its end restarts the idle timer.
+ * The worker a task runs on, and its app as it runs there: the worker reads
+ * the emulator's files and holds its memory (the session's, or a fresh one);
+ * while the app runs its session cannot expire, and its end restarts the idle
+ * timer.
  */
-export function onWorker(state: EmulatorState, app: EmulatedApp, lease: WorkerLease): EmulatedApp {
+export function onWorker(
+  state: EmulatorState,
+  app: EmulatedApp,
+  lease: WorkerLease,
+): { app: EmulatedApp; worker: AppWorker } {
   const { session } = lease;
-  return {
-    ...app,
-    async run(input: unknown, context: AppContext): Promise<unknown> {
-      const worker: AppContext = {
-        ...context,
-        readFile: (uri) => {
-          const file = state.files.fromUri(uri);
-          return file && {
-            id: file.id,
-            filename: file.name,
-            contentType: file.uploadedType ?? file.contentType,
-            bytes: file.bytes,
-          };
-        },
-        memory: session ? session.memory : new Map(),
+  const worker: AppWorker = {
+    readFile: (uri) => {
+      const file = state.files.fromUri(uri);
+      return file && {
+        id: file.id,
+        filename: file.name,
+        contentType: file.uploadedType ?? file.contentType,
+        bytes: file.bytes,
       };
-      if (!session) return await app.run(input, worker);
-      session.busy++;
-      try {
-        return await app.run(input, worker);
-      } finally {
-        session.busy--;
-        if (session.status === "active") state.sessions.keepalive(session);
-      }
+    },
+    memory: session ? session.memory : new Map(),
+  };
+  if (!session) return { app, worker };
+  return {
+    worker,
+    app: {
+      ...app,
+      async run(input: unknown, context: AppContext): Promise<unknown> {
+        session.busy++;
+        try {
+          return await app.run(input, context);
+        } finally {
+          session.busy--;
+          if (session.status === "active") state.sessions.keepalive(session);
+        }
+      },
     },
   };
 }

@@ -132,7 +132,8 @@ function run(context: RouteContext): Response {
   // Serialise now: the reply must show status 1 whatever the runner does next.
   const response = ok(task);
   // On the session's worker (or a fresh one): files readable, memory kept.
-  startTask(state, record, onWorker(state, app, lease), context.url.origin);
+  const placed = onWorker(state, app, lease);
+  startTask(state, record, placed.app, context.url.origin, placed.worker);
   return response;
 }
 

@@ -16,7 +16,7 @@ import {
   TaskStatusQueued,
   TaskStatusRunning,
 } from "../../tasks/status.ts";
-import type { AppContext, EmulatedApp } from "../apps/app.ts";
+import type { AppContext, AppWorker, EmulatedApp } from "../apps/app.ts";
 import type { EmulatorState } from "../state.ts";
 import type { TaskRecord } from "./task_store.ts";
 
@@ -33,8 +33,9 @@ export function startTask(
   record: TaskRecord,
   app: EmulatedApp,
   origin: string,
+  worker: AppWorker,
 ): void {
-  void drive(state, record, app, origin);
+  void drive(state, record, app, origin, worker);
 }
 
 async function drive(
@@ -42,6 +43,7 @@ async function drive(
   record: TaskRecord,
   app: EmulatedApp,
   origin: string,
+  worker: AppWorker,
 ): Promise<void> {
   const id = record.task.id;
   const { signal } = record.controller;
@@ -59,6 +61,8 @@ async function drive(
     },
     storeFile: (name, contentType, bytes) =>
       state.files.url(origin, state.files.put(name, contentType, bytes)),
+    readFile: worker.readFile,
+    memory: worker.memory,
   };
   try {
     for (const status of BEFORE_RUNNING) {

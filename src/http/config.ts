@@ -44,6 +44,12 @@ export interface ClientOptions {
    */
   proxyUrl?: string | undefined;
   /**
+   * Asked for the key before every request, stream connect and reconnect, for
+   * short-lived tokens; may be async. When a call is refused with 401 it is asked
+   * once more and the call retried. Instead of `apiKey`.
+   */
+  getToken?: (() => string | Promise<string>) | undefined;
+  /**
    * Where the API lives.
    * @default {"https://api.inference.sh"}
    */
@@ -81,8 +87,10 @@ export interface ClientOptions {
 
 /** Options with every default applied, checked. */
 export interface ResolvedConfig {
-  /** `""` in proxy mode. */
+  /** `""` in proxy mode and with `getToken`. */
   apiKey: string;
+  /** The caller's token provider, when the key is asked for per request. */
+  getToken?: (() => string | Promise<string>) | undefined;
   /** Absolute proxy URL, when requests go through a proxy. */
   proxyUrl?: string | undefined;
   baseUrl: string;
@@ -102,16 +110,20 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
   if (typeof options !== "object" || options === null) {
     throw new TypeError("Cannot create client: options must be an object like { apiKey }");
   }
-  const { apiKey = "" } = options;
+  const { apiKey = "", getToken } = options;
   const proxyUrl = resolveProxyUrl(options.proxyUrl);
-  if (typeof apiKey !== "string" || (apiKey.trim() === "" && proxyUrl === undefined)) {
+  if (getToken !== undefined && typeof getToken !== "function") {
+    throw new TypeError("Cannot create client: 'getToken' must be a function");
+  }
+  const ways = [apiKey !== "", getToken !== undefined, proxyUrl !== undefined].filter(Boolean);
+  if (typeof apiKey !== "string" || ways.length === 0 || (apiKey !== "" && apiKey.trim() === "")) {
     throw new TypeError(
-      "Cannot create client: 'apiKey' is required (get one from the inference.sh dashboard), or 'proxyUrl' to send requests through a proxy that holds the key",
+      "Cannot create client: 'apiKey' is required (get one from the inference.sh dashboard), or 'getToken' for short-lived tokens, or 'proxyUrl' to send requests through a proxy that holds the key",
     );
   }
-  if (proxyUrl !== undefined && apiKey !== "") {
+  if (ways.length > 1) {
     throw new TypeError(
-      "Cannot create client: pass 'apiKey' or 'proxyUrl', not both: with a proxy the key stays on the server",
+      "Cannot create client: pass one of 'apiKey', 'getToken' or 'proxyUrl' (with a proxy the key stays on the server)",
     );
   }
   const baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
@@ -130,6 +142,7 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
   const custom = options.fetch;
   return {
     apiKey,
+    getToken,
     proxyUrl,
     baseUrl,
     // Looked up at call time: creating a client touches no global.

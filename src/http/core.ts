@@ -112,8 +112,8 @@ export class HttpClient {
   }
 
   /** The client's default transport settings, for resources that follow streams. */
-  get config(): Readonly<Omit<ResolvedConfig, "apiKey" | "fetch">> {
-    const { apiKey: _key, fetch: _fetch, ...rest } = this.#config;
+  get config(): Readonly<Omit<ResolvedConfig, "apiKey" | "getToken" | "fetch">> {
+    const { apiKey: _key, getToken: _token, fetch: _fetch, ...rest } = this.#config;
     return rest;
   }
 
@@ -179,6 +179,17 @@ export class HttpClient {
     );
   }
 
+  /** The key of one attempt: the static one, or a fresh one from `getToken`. */
+  async #key(signal: AbortSignal | undefined): Promise<string> {
+    const { getToken, apiKey } = this.#config;
+    if (!getToken) return apiKey;
+    const token = await abortable(Promise.resolve(getToken()), signal);
+    if (typeof token !== "string" || token.trim() === "") {
+      throw new TypeError("Cannot authenticate: 'getToken' returned no token");
+    }
+    return token;
+  }
+
   /**
    * Runs the attempts. With `read`, the body is read under the same deadline as
    * the headers (a JSON call); without, the response is returned once its headers
@@ -202,20 +213,10 @@ export class HttpClient {
     // A storage PUT goes to its own URL with its own headers: no key, no client
     // headers. API calls go straight to the API with the key, or to the proxy
     // with the target in a header.
-    const route = init.url === undefined
-      ? routeRequest(config, config.baseUrl + call.path, read === undefined)
-      : undefined;
-    const target = route?.url ?? init.url!;
-    const sent = route
-      ? {
-        ...config.headers,
-        ...init.headers,
-        "x-client-source": `inference-sdk-jsr/${VERSION}`,
-        ...route.headers,
-      }
-      : init.headers;
+    let refreshed = false;
     for (let attempt = 0;; attempt++) {
       call.signal?.throwIfAborted();
+      const key = await this.#key(call.signal);
       const deadline = new AbortController();
       let timer = setTimeout(() => deadline.abort(), timeoutMs);
       const touch = (): void => {
@@ -223,6 +224,23 @@ export class HttpClient {
         timer = setTimeout(() => deadline.abort(), timeoutMs);
       };
       const linked = linkSignals([call.signal, deadline.signal]);
+      // Routed per attempt: with `getToken` each attempt may carry a fresh key.
+      const route = init.url === undefined
+        ? routeRequest(
+          { apiKey: key, proxyUrl: config.proxyUrl },
+          config.baseUrl + call.path,
+          read === undefined,
+        )
+        : undefined;
+      const target = route?.url ?? init.url!;
+      const sent = route
+        ? {
+          ...config.headers,
+          ...init.headers,
+          "x-client-source": `inference-sdk-jsr/${VERSION}`,
+          ...route.headers,
+        }
+        : init.headers;
       // A stream's body is read after this returns, so its link must keep passing
       // aborts on (without AbortSignal.any, disposing it would cut that off).
       let streaming = false;
@@ -262,9 +280,9 @@ export class HttpClient {
         // A server or proxy echoing the key back must not put it into an error.
         // (Only a key long enough to be a secret: a test key like "k" would
         // mangle every word of the body.)
-        const text = config.apiKey.length < 8
+        const text = key.length < 8
           ? await response.text()
-          : (await response.text()).replaceAll(config.apiKey, "[redacted]");
+          : (await response.text()).replaceAll(key, "[redacted]");
         const retryAfterMs = parseRetryAfter(response.headers);
         failure = errorFromResponse({
           action: call.action,
@@ -274,6 +292,12 @@ export class HttpClient {
           sessionId: call.sessionId ?? this.#sessionId,
         });
         retryable = isRetryableStatus(response.status, call.retry);
+        if (response.status === 401 && config.getToken && !refreshed) {
+          // The token may have expired between asking and sending: ask once more.
+          refreshed = true;
+          retryable = true;
+          waitMs = 0;
+        }
         if (retryAfterMs !== undefined) {
           if (retryAfterMs > MAX_RETRY_AFTER_MS) retryable = false;
           waitMs = retryAfterMs;
@@ -344,4 +368,15 @@ function describe(error: unknown): string {
     return `the connection failed (${error.message}${cause})`;
   }
   return "the connection failed";
+}
+
+/** Settles with `promise`, or rejects with the signal's reason as soon as it aborts. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }

@@ -4,6 +4,7 @@ import { type ClientOptions, resolveConfig } from "../../src/http/config.ts";
 import { HttpClient, unwrapEnvelope } from "../../src/http/core.ts";
 import {
   APIConnectionError,
+  AuthenticationError,
   InferenceError,
   InternalServerError,
   RateLimitError,
@@ -261,6 +262,68 @@ describe("HttpClient.json()", () => {
   });
 });
 
+describe("HttpClient with getToken", () => {
+  it("asks for the key before every attempt, async, and sends only that", async () => {
+    const tokens = ["tok_first_000001", "tok_second_00002"];
+    const { fetch, seen } = scripted([
+      () => json({ title: "busy" }, 503, { "retry-after": "0" }),
+      () => json({ data: "ok" }),
+    ]);
+    const http = new HttpClient(
+      resolveConfig({ getToken: () => Promise.resolve(tokens.shift()!), fetch }),
+      { random: () => 0, baseDelayMs: 1 },
+    );
+    assert.equal(
+      await http.json({ method: "GET", path: "/x", action: "x", retry: "idempotent" }),
+      "ok",
+    );
+    assert.deepEqual(seen.map((s) => s.headers.get("authorization")), [
+      "Bearer tok_first_000001",
+      "Bearer tok_second_00002",
+    ]);
+  });
+
+  it("asks again once after a 401, even for a create, then gives up", async () => {
+    let asked = 0;
+    const getToken = () => `tok_${++asked}_abcdefgh`;
+    const once = scripted([() => json({ detail: "expired" }, 401), () => json({ data: 1 })]);
+    const http = new HttpClient(resolveConfig({ getToken, fetch: once.fetch }));
+    assert.equal(
+      await http.json({
+        method: "POST",
+        path: "/apps/run",
+        body: {},
+        action: "run",
+        retry: "create",
+      }),
+      1,
+    );
+    assert.equal(once.seen[1]!.headers.get("authorization"), "Bearer tok_2_abcdefgh");
+
+    const twice = scripted([() => json({}, 401), () => json({}, 401), () => json({ data: 1 })]);
+    await assert.rejects(
+      new HttpClient(resolveConfig({ getToken, fetch: twice.fetch })).json({
+        method: "GET",
+        path: "/x",
+        action: "x",
+        retry: "idempotent",
+      }),
+      AuthenticationError,
+    );
+    assert.equal(twice.seen.length, 2);
+  });
+
+  it("rejects a token provider that gives nothing, before any request", async () => {
+    const { fetch, seen } = scripted([]);
+    const http = new HttpClient(resolveConfig({ getToken: () => "", fetch }));
+    await assert.rejects(
+      http.json({ method: "GET", path: "/x", action: "x", retry: "idempotent" }),
+      /'getToken' returned no token/,
+    );
+    assert.equal(seen.length, 0);
+  });
+});
+
 describe("unwrapEnvelope()", () => {
   it("unwraps {data, messages} and {data}, but not a DTO that has a data field", () => {
     assert.deepEqual(unwrapEnvelope({ data: { a: 1 }, messages: [] }), { a: 1 });
@@ -279,6 +342,11 @@ describe("resolveConfig()", () => {
     assert.throws(() => resolveConfig({ apiKey: "k", baseUrl: "ftp://x" }), /'baseUrl'/);
     assert.throws(() => resolveConfig({ apiKey: "k", maxRetries: -1 }), /'maxRetries'/);
     assert.throws(() => resolveConfig({ apiKey: "k", timeoutMs: 0 }), /'timeoutMs'/);
+    assert.throws(() => resolveConfig({ apiKey: "k", getToken: () => "t" }), /one of/);
+    assert.throws(
+      () => resolveConfig({ getToken: "t" as unknown as () => string }),
+      /'getToken' must be a function/,
+    );
   });
   it("tolerates a trailing slash and touches no global fetch", () => {
     const config = resolveConfig({ apiKey: "k", baseUrl: "https://api.example//" });

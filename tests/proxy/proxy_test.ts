@@ -314,7 +314,10 @@ describe("client options for a proxy", () => {
   });
 
   it("refuses apiKey together with proxyUrl, and a relative proxyUrl outside a browser", () => {
-    assert.throws(() => inference({ apiKey: "k", proxyUrl: PROXY }), /pass one of 'apiKey', 'getToken' or 'proxyUrl'/);
+    assert.throws(
+      () => inference({ apiKey: "k", proxyUrl: PROXY }),
+      /pass one of 'apiKey', 'getToken' or 'proxyUrl'/,
+    );
     assert.throws(() => inference({ proxyUrl: "/api/inference/proxy" }), /'proxyUrl'/);
     assert.throws(() => inference({ proxyUrl: "ftp://x/" }), /'proxyUrl'/);
   });

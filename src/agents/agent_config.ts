@@ -46,6 +46,7 @@ const KEYS: ReadonlyArray<readonly [camel: string | undefined, snake: string]> =
   [undefined, "tools"],
   ["internalTools", "internal_tools"],
   ["outputSchema", "output_schema"],
+  [undefined, "hooks"],
 ];
 
 /** The agent named by `create()`'s argument, checked and in wire form. */
@@ -128,6 +129,22 @@ export function normalizeAgent(agent: unknown): NormalizedAgent {
       names.add(name);
       if (built.type === "client") clientTools.set(name, built as unknown as ClientTool);
       return toWire(built);
+    });
+  }
+
+  const hooks = picked.get("hooks");
+  if (hooks !== undefined) {
+    if (!Array.isArray(hooks)) throw new TypeError("Invalid argument 'hooks': must be an array");
+    // Builders are built, so a lifecycleHook(…) passed unbuilt is not sent as {}.
+    wire.hooks = hooks.map((entry, index) => {
+      const hook = isBuilder(entry) ? entry.build() : entry;
+      const { event, type } = (hook ?? {}) as { event?: unknown; type?: unknown };
+      if (typeof event !== "string" || event === "" || typeof type !== "string" || type === "") {
+        throw new TypeError(
+          `Invalid argument 'hooks[${index}]': must be a hook (from lifecycleHook(…)) with an event and a type`,
+        );
+      }
+      return structuredClone(hook);
     });
   }
 

@@ -1,8 +1,9 @@
 /**
  * The tool builder: `tool()` for client tools the SDK runs for you, `appTool()`,
- * `agentTool()` and `webhookTool()` for tools the API runs, and
- * `internalTools()`. What `.build()` returns is the exact JSON of protocol §6.10
- * (a client tool also carries its handler, which is never sent).
+ * `agentTool()`, `webhookTool()`, `httpTool()` (alias `callTool()`) and
+ * `mcpTool()` for tools the API runs, and `internalTools()`. What `.build()`
+ * returns is the exact JSON of protocol §6.10 (a client tool also carries its
+ * handler, which is never sent).
  *
  * @module
  */
@@ -29,8 +30,13 @@ import type {
   AgentTool,
   AppTool,
   ClientTool,
+  HttpMethod,
+  HttpTool,
   InternalToolsConfig,
   JsonSchema,
+  McpTool,
+  ToolAuth,
+  ToolAuthInput,
   ToolCallContext,
   WebhookTool,
 } from "./types.ts";
@@ -110,6 +116,21 @@ function checkName(name: unknown, field: string): asserts name is string {
 function checkText(value: unknown, field: string): asserts value is string {
   if (typeof value !== "string") {
     throw new TypeError(`Invalid argument '${field}': must be a string`);
+  }
+}
+
+/** Checks an http(s) URL, naming `field`. */
+export function checkUrl(value: unknown, field: string): asserts value is string {
+  let parsed: URL | undefined;
+  try {
+    parsed = typeof value === "string" ? new URL(value) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === undefined || (parsed.protocol !== "https:" && parsed.protocol !== "http:")) {
+    throw new TypeError(
+      `Invalid argument '${field}': must be an http(s) URL: got ${JSON.stringify(value)}`,
+    );
   }
 }
 
@@ -495,17 +516,7 @@ export class WebhookToolBuilder extends ToolBuilder {
   /** Starts a webhook tool; prefer {@linkcode webhookTool}. */
   constructor(name: string, url: string) {
     super(name);
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(url);
-    } catch {
-      parsed = undefined;
-    }
-    if (parsed === undefined || (parsed.protocol !== "https:" && parsed.protocol !== "http:")) {
-      throw new TypeError(
-        `Invalid argument 'url': must be an http(s) URL: got ${JSON.stringify(url)}`,
-      );
-    }
+    checkUrl(url, "url");
     this.#url = url;
   }
 
@@ -554,6 +565,235 @@ export class WebhookToolBuilder extends ToolBuilder {
     if (this.#secret !== undefined) hook.secret = this.#secret;
     hook["input_schema"] = this.#params.jsonSchema();
     return { ...this.common("hook"), hook } as unknown as WebhookTool;
+  }
+}
+
+const METHODS: ReadonlySet<string> = new Set<HttpMethod>(["GET", "POST", "PUT", "PATCH", "DELETE"]);
+
+const SHORTHANDS = { integration: "integration", apiKey: "api_key", bearer: "bearer" } as const;
+
+/** The auth of `.auth()`'s argument in its wire form (both spellings accepted). */
+function toAuth(value: unknown): ToolAuth {
+  checkRecord(value, "auth");
+  const input = value as Record<string, unknown>;
+  const text = (key: string): string => {
+    const v = input[key];
+    checkName(v, `auth.${key}`);
+    return v;
+  };
+  const optionalText = (key: string): string | undefined =>
+    input[key] === undefined ? undefined : text(key);
+  const given = (Object.keys(SHORTHANDS) as (keyof typeof SHORTHANDS)[])
+    .filter((key) => input[key] !== undefined);
+  if ((input.type !== undefined && given.length > 0) || given.length > 1) {
+    throw new TypeError(
+      `Invalid argument 'auth': give one of { type, … }, { integration }, { apiKey } or { bearer }`,
+    );
+  }
+  const short = input.type === undefined;
+  const type = short && given[0] ? SHORTHANDS[given[0]] : input.type;
+  if (type === "integration") {
+    const provider = text(short ? "integration" : "provider");
+    const id = optionalText(short ? "integrationId" : "integration_id");
+    return id === undefined ? { type, provider } : { type, provider, "integration_id": id };
+  }
+  if (type === "api_key") {
+    const secret = text(short ? "apiKey" : "secret");
+    return { type, secret, header: optionalText("header") ?? "X-API-Key" };
+  }
+  if (type === "bearer") return { type, secret: text(short ? "bearer" : "secret") };
+  throw new TypeError(
+    `Invalid argument 'auth.type': must be "integration", "api_key" or "bearer": got ${
+      JSON.stringify(type)
+    }`,
+  );
+}
+
+/**
+ * Builds a tool that makes an HTTP request, with credentials the API injects so
+ * they never pass through the model or your process. Start with
+ * {@linkcode httpTool} (or its alias {@linkcode callTool}).
+ *
+ * @example
+ * ```ts
+ * import { httpTool, number } from "@inferencesh/sdk";
+ * const fetchData = httpTool("fetch")
+ *   .url("https://api.example.com/data")
+ *   .method("GET")
+ *   .auth({ type: "api_key", secret: "MY_KEY", header: "X-API-Key" })
+ *   .headers({ Accept: "application/json" })
+ *   .params({ q: number("Query") })
+ *   .build();
+ * ```
+ */
+export class HttpToolBuilder extends ToolBuilder {
+  #url: string | undefined;
+  #method: HttpMethod = "POST";
+  #auth: ToolAuth | undefined;
+  readonly #headers: Record<string, string> = {};
+  readonly #params = new ParamsState();
+
+  /** Starts an HTTP tool; prefer {@linkcode httpTool}. */
+  constructor(name: string, url?: string) {
+    super(name);
+    if (url !== undefined) this.url(url);
+  }
+
+  /**
+   * Sets where the request goes.
+   *
+   * @param url An http(s) URL.
+   * @returns This builder.
+   */
+  url(url: string): this {
+    checkUrl(url, "url");
+    this.#url = url;
+    return this;
+  }
+
+  /**
+   * Sets the method; `POST` unless set (and then not sent).
+   *
+   * @param method `GET`, `POST`, `PUT`, `PATCH` or `DELETE`, in either case.
+   * @returns This builder.
+   */
+  method(method: HttpMethod | Lowercase<HttpMethod>): this {
+    const upper = typeof method === "string" ? method.toUpperCase() : method;
+    if (typeof upper !== "string" || !METHODS.has(upper)) {
+      throw new TypeError(
+        `Invalid argument 'method': must be GET, POST, PUT, PATCH or DELETE: got ${
+          JSON.stringify(method)
+        }`,
+      );
+    }
+    this.#method = upper as HttpMethod;
+    return this;
+  }
+
+  /**
+   * Sets how the request authenticates: `{ type: "integration", provider,
+   * integration_id? }`, `{ type: "api_key", secret, header? }` or `{ type:
+   * "bearer", secret }` (or the official SDK's `{ integration, integrationId? }`,
+   * `{ apiKey, header? }`, `{ bearer }`). `secret` names one of your inference.sh
+   * secrets; an api key's `header` is `"X-API-Key"` unless set.
+   *
+   * @param auth The authentication.
+   * @returns This builder.
+   */
+  auth(auth: ToolAuthInput): this {
+    this.#auth = toAuth(auth);
+    return this;
+  }
+
+  /**
+   * Adds headers sent with every request.
+   *
+   * @param headers Header names and values.
+   * @returns This builder.
+   */
+  headers(headers: Record<string, string>): this {
+    checkRecord(headers, "headers");
+    for (const [name, value] of Object.entries(headers)) this.header(name, value);
+    return this;
+  }
+
+  /**
+   * Adds one header sent with every request.
+   *
+   * @param name The header's name.
+   * @param value Its value.
+   * @returns This builder.
+   */
+  header(name: string, value: string): this {
+    checkName(name, "headers");
+    try {
+      if (typeof value !== "string") throw new TypeError();
+      new Headers([[name, value]]);
+    } catch {
+      throw new TypeError(
+        `Invalid argument 'headers.${name}': must be a valid header name with a string value`,
+      );
+    }
+    this.#headers[name] = value;
+    return this;
+  }
+
+  /**
+   * Sets the parameters: helper params or a Standard Schema of an object.
+   *
+   * @param params The parameters.
+   * @returns This builder.
+   */
+  params(params: Params | StandardSchemaV1): this {
+    this.#params.set(params, "params");
+    return this;
+  }
+
+  /**
+   * Adds one parameter.
+   *
+   * @param name The parameter's name.
+   * @param schema The parameter.
+   * @returns This builder.
+   */
+  param(name: string, schema: Param): this {
+    this.#params.add(name, schema);
+    return this;
+  }
+
+  /**
+   * Builds the tool JSON.
+   *
+   * @returns The tool.
+   * @throws {TypeError} When no URL was given.
+   */
+  build(): HttpTool {
+    if (this.#url === undefined) {
+      throw new TypeError(
+        `Invalid argument 'url': HTTP tool "${this.toolName}" needs one: httpTool(name, url) or .url(url)`,
+      );
+    }
+    const http: Record<string, unknown> = { url: this.#url };
+    if (this.#method !== "POST") http.method = this.#method;
+    if (this.#auth !== undefined) http.auth = { ...this.#auth };
+    if (Object.keys(this.#headers).length > 0) http.headers = { ...this.#headers };
+    http["input_schema"] = this.#params.jsonSchema();
+    return { ...this.common("http"), http } as unknown as HttpTool;
+  }
+}
+
+/**
+ * Builds a tool of a connected MCP server. Start with {@linkcode mcpTool}.
+ *
+ * @example
+ * ```ts
+ * import { mcpTool } from "@inferencesh/sdk";
+ * const search = mcpTool("notion_search", "integ_1", "search").description("Search").build();
+ * ```
+ */
+export class McpToolBuilder extends ToolBuilder {
+  readonly #integrationId: string;
+  readonly #remoteName: string;
+
+  /** Starts an MCP tool; prefer {@linkcode mcpTool}. */
+  constructor(name: string, integrationId: string, toolName: string) {
+    super(name);
+    checkName(integrationId, "integrationId");
+    checkName(toolName, "toolName");
+    this.#integrationId = integrationId;
+    this.#remoteName = toolName;
+  }
+
+  /**
+   * Builds the tool JSON.
+   *
+   * @returns The tool.
+   */
+  build(): McpTool {
+    return {
+      ...this.common("mcp"),
+      mcp: { "integration_id": this.#integrationId, "tool_name": this.#remoteName },
+    } as unknown as McpTool;
   }
 }
 
@@ -728,6 +968,65 @@ export function agentTool(name: string, agentRef: string): AgentToolBuilder {
  */
 export function webhookTool(name: string, url: string): WebhookToolBuilder {
   return new WebhookToolBuilder(name, url);
+}
+
+/**
+ * Starts a tool that makes an HTTP request; the API injects its credentials
+ * (`.auth()`), so they never pass through the model or your process.
+ *
+ * @param name The name the model calls it by.
+ * @param url Where the request goes, `https://…`; or set it with `.url()`.
+ * @returns A builder; finish with `.build()`.
+ *
+ * @example
+ * ```ts
+ * import { httpTool, string } from "@inferencesh/sdk";
+ * const search = httpTool("search", "https://api.example.com/search")
+ *   .description("Search the catalogue")
+ *   .method("GET")
+ *   .auth({ type: "bearer", secret: "CATALOGUE_TOKEN" })
+ *   .params({ q: string("Query") })
+ *   .build();
+ * ```
+ */
+export function httpTool(name: string, url?: string): HttpToolBuilder {
+  return new HttpToolBuilder(name, url);
+}
+
+/**
+ * Same as {@linkcode httpTool} (the official SDK's preferred name): the tool is
+ * still sent as `type: "http"`.
+ *
+ * @param name The name the model calls it by.
+ * @param url Where the request goes, `https://…`; or set it with `.url()`.
+ * @returns A builder; finish with `.build()`.
+ *
+ * @example
+ * ```ts
+ * import { callTool } from "@inferencesh/sdk";
+ * const ping = callTool("ping").url("https://api.example.com/ping").method("GET").build();
+ * ```
+ */
+export function callTool(name: string, url?: string): HttpToolBuilder {
+  return new HttpToolBuilder(name, url);
+}
+
+/**
+ * Starts a tool of a connected MCP server.
+ *
+ * @param name The name the model calls it by.
+ * @param integrationId The MCP server's integration.
+ * @param toolName The tool's name on that server.
+ * @returns A builder; finish with `.build()`.
+ *
+ * @example
+ * ```ts
+ * import { mcpTool } from "@inferencesh/sdk";
+ * const search = mcpTool("notion_search", "integ_1", "search").description("Search").build();
+ * ```
+ */
+export function mcpTool(name: string, integrationId: string, toolName: string): McpToolBuilder {
+  return new McpToolBuilder(name, integrationId, toolName);
 }
 
 /**

@@ -164,24 +164,168 @@ export interface WebhookTool {
 }
 
 /**
- * Any other tool type the API knows (`http`, `mcp`, …), passed through as is.
+ * An HTTP method of an HTTP tool. A tool without one is called with `POST`.
+ *
+ * @example
+ * ```ts
+ * import type { HttpMethod } from "@inferencesh/sdk";
+ * const method: HttpMethod = "GET";
+ * ```
+ */
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/**
+ * How an HTTP tool authenticates, as sent (`http.auth`): with a connected
+ * integration, with a secret sent in a header, or with a secret sent as a
+ * bearer token. `secret` names one of your inference.sh secrets; its value never
+ * leaves the API.
+ *
+ * @example
+ * ```ts
+ * import type { ToolAuth } from "@inferencesh/sdk";
+ * const google: ToolAuth = { type: "integration", provider: "google", "integration_id": "integ_1" };
+ * const key: ToolAuth = { type: "api_key", secret: "MY_KEY", header: "X-API-Key" };
+ * const token: ToolAuth = { type: "bearer", secret: "MY_TOKEN" };
+ * ```
+ */
+export type ToolAuth =
+  | {
+    /** Credentials of a connected integration. */
+    type: "integration";
+    /** The integration's provider, e.g. `"google"`. */
+    provider: string;
+    /** Which connection of that provider, when there are several. */
+    "integration_id"?: string | undefined;
+  }
+  | {
+    /** A secret sent in a header. */
+    type: "api_key";
+    /** The secret's name. */
+    secret: string;
+    /** The header it goes in, e.g. `"X-API-Key"`. */
+    header: string;
+  }
+  | {
+    /** A secret sent as `Authorization: Bearer …`. */
+    type: "bearer";
+    /** The secret's name. */
+    secret: string;
+  };
+
+/**
+ * What `httpTool(…).auth()` takes: a {@linkcode ToolAuth} (`header` defaults to
+ * `"X-API-Key"`), or the official SDK's shorthand: `{ integration, integrationId? }`,
+ * `{ apiKey, header? }` or `{ bearer }`.
+ *
+ * @example
+ * ```ts
+ * import type { ToolAuthInput } from "@inferencesh/sdk";
+ * const a: ToolAuthInput = { type: "bearer", secret: "MY_TOKEN" };
+ * const b: ToolAuthInput = { apiKey: "MY_KEY" }; // header: "X-API-Key"
+ * const c: ToolAuthInput = { integration: "google", integrationId: "integ_1" };
+ * ```
+ */
+export type ToolAuthInput =
+  | Exclude<ToolAuth, { type: "api_key" }>
+  | { type: "api_key"; secret: string; header?: string | undefined }
+  | {
+    /** The integration's provider, e.g. `"google"`. */
+    integration: string;
+    /** Which connection of that provider. */
+    integrationId?: string | undefined;
+  }
+  | {
+    /** The secret's name. */
+    apiKey: string;
+    /** The header it goes in; `"X-API-Key"` unless set. */
+    header?: string | undefined;
+  }
+  | {
+    /** The secret's name. */
+    bearer: string;
+  };
+
+/**
+ * A tool that makes an HTTP request, with credentials the API injects (built
+ * with `httpTool` or `callTool`).
+ *
+ * @example
+ * ```ts
+ * import { type HttpTool, httpTool, number } from "@inferencesh/sdk";
+ * const fetchData: HttpTool = httpTool("fetch", "https://api.example.com/data")
+ *   .method("GET")
+ *   .auth({ type: "bearer", secret: "MY_TOKEN" })
+ *   .params({ q: number("Query") })
+ *   .build();
+ * ```
+ */
+export interface HttpTool {
+  /** The name the model calls it by. */
+  name: string;
+  /** Shown to people; defaults to `name`. */
+  "display_name": string;
+  /** What the tool does, for the model. */
+  description: string;
+  /** Always `"http"`. */
+  type: "http";
+  /** Present (`true`) when a person must approve each call. */
+  "require_approval"?: true | undefined;
+  /** The request and the parameters. */
+  http: {
+    /** Where to send the request. */
+    url: string;
+    /** The method; absent means `POST`. */
+    method?: HttpMethod | undefined;
+    /** How the request authenticates. */
+    auth?: ToolAuth | undefined;
+    /** Headers sent with every request; absent when there are none. */
+    headers?: Record<string, string> | undefined;
+    /** The parameters. */
+    "input_schema": JsonSchema;
+  };
+}
+
+/**
+ * A tool of a connected MCP server (built with `mcpTool`).
+ *
+ * @example
+ * ```ts
+ * import { type McpTool, mcpTool } from "@inferencesh/sdk";
+ * const search: McpTool = mcpTool("notion_search", "integ_1", "search").description("Search").build();
+ * ```
+ */
+export interface McpTool {
+  /** The name the model calls it by. */
+  name: string;
+  /** Shown to people; defaults to `name`. */
+  "display_name": string;
+  /** What the tool does, for the model. */
+  description: string;
+  /** Always `"mcp"`. */
+  type: "mcp";
+  /** Present (`true`) when a person must approve each call. */
+  "require_approval"?: true | undefined;
+  /** The server (a connected integration) and the tool's name on it. */
+  mcp: { "integration_id": string; "tool_name": string };
+}
+
+/**
+ * Any other tool type the API knows, passed through as is.
  *
  * @example
  * ```ts
  * import type { OtherTool } from "@inferencesh/sdk";
- * const search: OtherTool = {
- *   name: "notion_search",
- *   "display_name": "notion_search",
- *   description: "Search",
- *   type: "mcp",
- *   mcp: { "integration_id": "integ_1", "tool_name": "search" },
+ * const recall: OtherTool = {
+ *   name: "memory_get",
+ *   type: "internal",
+ *   internal: { category: "memory", operation: "get" },
  * };
  * ```
  */
 export interface OtherTool {
   /** The name the model calls it by. */
   name: string;
-  /** The tool type, e.g. `"http"` or `"mcp"`. */
+  /** The tool type, e.g. `"internal"`. */
   type: string;
   /** Every other field, as the API documents it. */
   [field: string]: unknown;
@@ -199,7 +343,14 @@ export interface OtherTool {
  * ];
  * ```
  */
-export type AgentToolConfig = ClientTool | AppTool | AgentTool | WebhookTool | OtherTool;
+export type AgentToolConfig =
+  | ClientTool
+  | AppTool
+  | AgentTool
+  | WebhookTool
+  | HttpTool
+  | McpTool
+  | OtherTool;
 
 /**
  * Which built-in tools an agent gets (built with `internalTools()`).
@@ -229,6 +380,78 @@ export interface InternalToolsConfig {
   artifact?: boolean | undefined;
   /** Spawn tools. */
   spawn?: boolean | undefined;
+}
+
+/**
+ * An event of an agent's run a lifecycle hook can fire on.
+ *
+ * @example
+ * ```ts
+ * import type { HookEvent } from "@inferencesh/sdk";
+ * const event: HookEvent = "agent.turn_start";
+ * ```
+ */
+export type HookEvent =
+  | "agent.start"
+  | "agent.turn_start"
+  | "agent.tool_call"
+  | "agent.tool_result"
+  | "agent.turn_complete"
+  | "agent.error"
+  | "agent.complete"
+  | "agent.idle"
+  | "agent.pre_compact"
+  | "agent.post_compact";
+
+/**
+ * How a lifecycle hook runs: `webhook` posts to a URL, `task` runs an agent,
+ * `gate` holds the run until a person allows or denies it.
+ *
+ * @example
+ * ```ts
+ * import type { HookHandlerType } from "@inferencesh/sdk";
+ * const type: HookHandlerType = "webhook";
+ * ```
+ */
+export type HookHandlerType = "webhook" | "task" | "gate";
+
+/**
+ * How a gate resolves when nobody answers in time.
+ *
+ * @example
+ * ```ts
+ * import type { HookResolution } from "@inferencesh/sdk";
+ * const resolution: HookResolution = "deny";
+ * ```
+ */
+export type HookResolution = "allow" | "deny";
+
+/**
+ * A lifecycle hook of an agent, as sent in its `hooks` (built with
+ * `lifecycleHook`).
+ *
+ * @example
+ * ```ts
+ * import { lifecycleHook, type LifecycleHookConfig } from "@inferencesh/sdk";
+ * const onTurn: LifecycleHookConfig = lifecycleHook("agent.turn_start")
+ *   .webhook("https://example.com/on-turn")
+ *   .build();
+ * const gate: LifecycleHookConfig = { event: "agent.tool_call", type: "gate", "default_resolution": "deny" };
+ * ```
+ */
+export interface LifecycleHookConfig {
+  /** The event it fires on. */
+  event: HookEvent;
+  /** How it runs. */
+  type: HookHandlerType;
+  /** The webhook's URL or the task's agent (`namespace/name@version`); absent for a gate. */
+  handler?: string | undefined;
+  /** Present when set: `true` lets the run go on without waiting for the handler. */
+  async?: boolean | undefined;
+  /** Present when set: how long the handler may take, in seconds. */
+  timeout?: number | undefined;
+  /** A gate's answer when nobody answers in time. */
+  "default_resolution"?: HookResolution | undefined;
 }
 
 /**
@@ -319,8 +542,8 @@ export interface AgentConfig<Output = unknown> {
   skills?: Record<string, unknown>[] | undefined;
   /** Declared context fields, as the API documents them. */
   context?: Record<string, unknown>[] | undefined;
-  /** Lifecycle hooks, as the API documents them. */
-  hooks?: Record<string, unknown>[] | undefined;
+  /** Lifecycle hooks: `lifecycleHook(…)` builders (built for you) or their JSON. */
+  hooks?: ReadonlyArray<LifecycleHookConfig | { build(): LifecycleHookConfig }> | undefined;
 }
 
 /**

@@ -6,9 +6,13 @@ import {
   appTool,
   array,
   boolean,
+  callTool,
   enumOf,
+  httpTool,
   integer,
   internalTools,
+  lifecycleHook,
+  mcpTool,
   number,
   object,
   optional,
@@ -39,6 +43,13 @@ const CAPTURED = {
     `{"name":"researcher","display_name":"researcher","description":"Research","type":"agent","agent":{"ref":"acme/research@v1"}}`,
   hook: `{"name":"notify","display_name":"notify","description":"Notify","type":"hook",
  "hook":{"url":"https://example.com/hook","secret":"HOOK_SECRET","input_schema":{"type":"object","properties":{"msg":{"type":"string","description":"Message"}},"required":["msg"]}}}`,
+  http: `{"name":"fetch","display_name":"fetch","description":"","type":"http",
+ "http":{"url":"https://api.example.com/data","method":"GET","auth":{"type":"api_key","secret":"MY_KEY","header":"X-API-Key"},
+         "headers":{"Accept":"application/json"},"input_schema":{"type":"object","properties":{"q":{"type":"number","description":"Query"}},"required":["q"]}}}`,
+  mcp:
+    `{"name":"notion_search","display_name":"notion_search","description":"Search","type":"mcp","mcp":{"integration_id":"integ_1","tool_name":"search"}}`,
+  lifecycleHook:
+    `{"event":"agent.turn_start","type":"webhook","handler":"https://example.com/on-turn","async":true,"timeout":10}`,
 };
 
 /** The exact JSON text (key order included) of a captured sample. */
@@ -272,5 +283,198 @@ describe("tool builder input checks", () => {
       () => tool("t").params(z.object({ a: z.string() })).param("b", string()),
       /extend that schema/,
     );
+  });
+});
+
+function capturedNewTools() {
+  return {
+    http: httpTool("fetch")
+      .url("https://api.example.com/data")
+      .method("GET")
+      .auth({ type: "api_key", secret: "MY_KEY", header: "X-API-Key" })
+      .headers({ Accept: "application/json" })
+      .params({ q: number("Query") })
+      .build(),
+    mcp: mcpTool("notion_search", "integ_1", "search").description("Search").build(),
+    lifecycleHook: lifecycleHook("agent.turn_start")
+      .webhook("https://example.com/on-turn")
+      .async()
+      .timeout(10)
+      .build(),
+  };
+}
+
+/** The keys of every object in `value`, depth first, in order: a key-by-key comparison. */
+function keyPaths(value: unknown, path = ""): string[] {
+  if (typeof value !== "object" || value === null) return [];
+  return Object.entries(value).flatMap(([key, inner]) => [
+    `${path}${key}`,
+    ...keyPaths(inner, `${path}${key}.`),
+  ]);
+}
+
+describe("http, mcp and lifecycle hook builders", () => {
+  it("build exactly the JSON of protocol §6.10, key order included", () => {
+    const built = capturedNewTools();
+    for (const kind of ["http", "mcp", "lifecycleHook"] as const) {
+      assert.deepEqual(keyPaths(built[kind]), keyPaths(JSON.parse(CAPTURED[kind])), kind);
+      assert.equal(JSON.stringify(built[kind]), exact(CAPTURED[kind]), kind);
+    }
+  });
+
+  it("reject a hook without an event or type, naming it", () => {
+    using env = setup();
+    assert.throws(
+      () =>
+        env.client.agents.create({
+          coreApp: "infsh/emulated-llm",
+          hooks: [{ handler: "https://example.com" } as never],
+        }),
+      /'hooks\[0\]'/,
+    );
+  });
+
+  it("send them in agent_config unchanged, tools and hooks alike", async () => {
+    using env = setup();
+    const built = capturedNewTools();
+    // Passed unbuilt: the SDK builds it, as it does tool builders.
+    const gate = lifecycleHook("agent.tool_call").gate("deny").timeout(300);
+    const agent = env.client.agents.create({
+      coreApp: "infsh/emulated-llm",
+      tools: [built.http, built.mcp],
+      hooks: [built.lifecycleHook, gate],
+    });
+    await agent.sendMessage("hello");
+    const [body] = bodies(env.emulator, "POST", "/agents/run") as {
+      "agent_config": { tools: unknown[]; hooks: unknown[] };
+    }[];
+    assert.deepEqual(
+      body!.agent_config.tools.map((t) => JSON.stringify(t)),
+      [exact(CAPTURED.http), exact(CAPTURED.mcp)],
+    );
+    assert.deepEqual(
+      body!.agent_config.hooks.map((h) => JSON.stringify(h)),
+      [
+        exact(CAPTURED.lifecycleHook),
+        `{"event":"agent.tool_call","type":"gate","timeout":300,"default_resolution":"deny"}`,
+      ],
+    );
+  });
+
+  it("omit the method when POST, headers when empty, auth when unset; input_schema always", () => {
+    const built = httpTool("post_it", "https://api.example.com/items").method("post").build();
+    assert.equal(
+      JSON.stringify(built),
+      `{"name":"post_it","display_name":"post_it","description":"","type":"http","http":{"url":"https://api.example.com/items","input_schema":{"type":"object","properties":{},"required":[]}}}`,
+    );
+    assert.equal(httpTool("p", "https://a.example").method("PUT").build().http.method, "PUT");
+  });
+
+  it("emit callTool() as type http, with the common fields", () => {
+    const built = callTool("ping", "https://api.example.com/ping")
+      .displayName("Ping")
+      .description("Ping it")
+      .requireApproval()
+      .build();
+    assert.equal(
+      JSON.stringify(built),
+      `{"name":"ping","display_name":"Ping","description":"Ping it","type":"http","require_approval":true,"http":{"url":"https://api.example.com/ping","input_schema":{"type":"object","properties":{},"required":[]}}}`,
+    );
+  });
+
+  it("write the three auth variants in the API's key order, from either spelling", () => {
+    const auth = (input: Parameters<ReturnType<typeof httpTool>["auth"]>[0]) =>
+      JSON.stringify(httpTool("t", "https://a.example").auth(input).build().http.auth);
+    const integration = `{"type":"integration","provider":"google","integration_id":"integ_1"}`;
+    assert.equal(
+      auth({ "integration_id": "integ_1", provider: "google", type: "integration" }),
+      integration,
+    );
+    assert.equal(auth({ integration: "google", integrationId: "integ_1" }), integration);
+    assert.equal(auth({ integration: "google" }), `{"type":"integration","provider":"google"}`);
+    const apiKey = `{"type":"api_key","secret":"MY_KEY","header":"X-API-Key"}`;
+    assert.equal(auth({ header: "X-API-Key", secret: "MY_KEY", type: "api_key" }), apiKey);
+    assert.equal(auth({ type: "api_key", secret: "MY_KEY" }), apiKey);
+    assert.equal(auth({ apiKey: "MY_KEY" }), apiKey);
+    assert.equal(
+      auth({ apiKey: "MY_KEY", header: "X-Token" }),
+      `{"type":"api_key","secret":"MY_KEY","header":"X-Token"}`,
+    );
+    const bearer = `{"type":"bearer","secret":"MY_TOKEN"}`;
+    assert.equal(auth({ type: "bearer", secret: "MY_TOKEN" }), bearer);
+    assert.equal(auth({ bearer: "MY_TOKEN" }), bearer);
+  });
+
+  it("describe http parameters from helpers, one by one, or a Standard Schema", () => {
+    const fromZod = httpTool("t", "https://a.example")
+      .params(z.object({ q: z.string().describe("Query") }))
+      .build();
+    const fromParam = httpTool("t", "https://a.example").param("q", string("Query")).build();
+    const expected = {
+      type: "object",
+      properties: { q: { type: "string", description: "Query" } },
+      required: ["q"],
+    };
+    assert.deepEqual(fromZod.http.input_schema, expected);
+    assert.deepEqual(fromParam.http.input_schema, expected);
+  });
+
+  it("add headers one by one or together, the last value of a name winning", () => {
+    const built = httpTool("t", "https://a.example")
+      .header("Accept", "text/plain")
+      .headers({ "X-One": "1", Accept: "application/json" })
+      .build();
+    assert.deepEqual(built.http.headers, { Accept: "application/json", "X-One": "1" });
+  });
+
+  it("build task and gate hooks; async and timeout only when set; the last handler wins", () => {
+    assert.equal(
+      JSON.stringify(lifecycleHook("agent.complete").task("acme/reviewer@v1").build()),
+      `{"event":"agent.complete","type":"task","handler":"acme/reviewer@v1"}`,
+    );
+    assert.equal(
+      JSON.stringify(lifecycleHook("agent.start").gate().build()),
+      `{"event":"agent.start","type":"gate"}`,
+    );
+    assert.equal(
+      JSON.stringify(
+        lifecycleHook("agent.idle").gate("allow").webhook("https://example.com/x").async(false)
+          .build(),
+      ),
+      `{"event":"agent.idle","type":"webhook","handler":"https://example.com/x","async":false}`,
+    );
+    assert.equal(
+      JSON.stringify(
+        lifecycleHook("agent.pre_compact").webhook("https://example.com/x").gate("allow").build(),
+      ),
+      `{"event":"agent.pre_compact","type":"gate","default_resolution":"allow"}`,
+    );
+  });
+
+  it("throw TypeErrors naming the argument", () => {
+    assert.throws(() => httpTool(""), /'name'/);
+    assert.throws(() => callTool("t", "not a url"), /'url'/);
+    assert.throws(() => httpTool("t").url("ftp://example.com"), /'url'/);
+    assert.throws(() => httpTool("t").build(), /'url'.*httpTool\(name, url\)/);
+    assert.throws(() => httpTool("t").method("TRACE" as never), /'method'/);
+    assert.throws(() => httpTool("t").auth({ type: "basic" } as never), /'auth.type'/);
+    assert.throws(() => httpTool("t").auth({} as never), /'auth.type'/);
+    assert.throws(() => httpTool("t").auth({ type: "bearer" } as never), /'auth.secret'/);
+    assert.throws(() => httpTool("t").auth({ integration: "" }), /'auth.integration'/);
+    assert.throws(() => httpTool("t").auth({ apiKey: "K", bearer: "T" } as never), /'auth'/);
+    assert.throws(() => httpTool("t").headers({ "bad name": "x" }), /'headers.bad name'/);
+    assert.throws(() => httpTool("t").header("X-A", 1 as never), /'headers.X-A'/);
+    assert.throws(() => httpTool("t").params({ q: "number" } as never), /'params.q'/);
+    assert.throws(() => mcpTool("", "integ_1", "search"), /'name'/);
+    assert.throws(() => mcpTool("s", "", "search"), /'integrationId'/);
+    assert.throws(() => mcpTool("s", "integ_1", undefined as never), /'toolName'/);
+    assert.throws(() => lifecycleHook("agent.begin" as never), /'event'.*agent\.turn_start/);
+    assert.throws(() => lifecycleHook("agent.start").webhook("nope"), /'url'/);
+    assert.throws(() => lifecycleHook("agent.start").task("reviewer"), /'agentRef'/);
+    assert.throws(() => lifecycleHook("agent.start").gate("maybe" as never), /'defaultResolution'/);
+    assert.throws(() => lifecycleHook("agent.start").timeout(0), /'timeout'/);
+    assert.throws(() => lifecycleHook("agent.start").timeout(1.5), /'timeout'/);
+    assert.throws(() => lifecycleHook("agent.start").async("yes" as never), /'async'/);
+    assert.throws(() => lifecycleHook("agent.start").build(), /'handler'/);
   });
 });

@@ -88,6 +88,7 @@ export {
   InternalToolsBuilder,
   mcpTool,
   McpToolBuilder,
+  SchemaToolBuilder,
   tool,
   ToolBuilder,
   type ToolHandler,

@@ -828,12 +828,7 @@ export class Agent<Output = unknown> {
     resultOrAction: string | ToolAction | Record<string, unknown>,
     options: RequestOptions = {},
   ): Promise<void> {
-    await submitToolResult(
-      this.#http,
-      toolId,
-      resultText(resultOrAction, "resultOrAction"),
-      options,
-    );
+    await submitToolResult(this.#http, toolId, resultOrAction, options);
   }
 
   /**

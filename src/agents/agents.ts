@@ -9,7 +9,7 @@ import type { Files } from "../files/files.ts";
 import type { HttpClient, RequestOptions } from "../http/core.ts";
 import { Agent } from "./agent.ts";
 import { normalizeAgent } from "./agent_config.ts";
-import { resultText, submitToolResult, type ToolAction } from "./chat_api.ts";
+import { submitToolResult, type ToolAction } from "./chat_api.ts";
 import type { AgentConfig } from "./types.ts";
 
 /**
@@ -161,11 +161,6 @@ export class Agents {
     resultOrAction: string | ToolAction | Record<string, unknown>,
     options: RequestOptions = {},
   ): Promise<void> {
-    await submitToolResult(
-      this.#http,
-      toolId,
-      resultText(resultOrAction, "resultOrAction"),
-      options,
-    );
+    await submitToolResult(this.#http, toolId, resultOrAction, options);
   }
 }

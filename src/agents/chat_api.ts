@@ -78,16 +78,21 @@ export function resultText(result: unknown, field = "result"): string {
   return text;
 }
 
-/** `POST /tools/{id}` with `{"result": "<string>"}` (protocol §6.8; one shape always, §9 A7). */
+/**
+ * `POST /tools/{id}` with `{"result": "<string>"}` (protocol §6.8; one shape
+ * always, §9 A7): a string is sent as is, anything else as its JSON text.
+ */
 export async function submitToolResult(
   http: HttpClient,
   toolId: string,
-  result: string,
+  resultOrAction: unknown,
   options: RequestOptions,
 ): Promise<void> {
+  const path = `/tools/${segment(toolId, "toolId")}`;
+  const result = resultText(resultOrAction, "resultOrAction");
   await http.json<unknown>({
     method: "POST",
-    path: `/tools/${segment(toolId, "toolId")}`,
+    path,
     body: { result },
     action: `submit the result of tool call "${toolId}"`,
     retry: "create",

@@ -235,6 +235,50 @@ export abstract class ToolBuilder {
 }
 
 /**
+ * Base of the builders whose tools the server calls with JSON arguments
+ * (webhook and HTTP tools): the parameters, as helper params or a Standard
+ * Schema, become the tool's `input_schema`.
+ *
+ * @example
+ * ```ts
+ * import { number, type SchemaToolBuilder, webhookTool } from "@inferencesh/sdk";
+ * const builder: SchemaToolBuilder = webhookTool("notify", "https://example.com/hook");
+ * builder.param("count", number("How many"));
+ * ```
+ */
+export abstract class SchemaToolBuilder extends ToolBuilder {
+  readonly #params = new ParamsState();
+
+  /**
+   * Sets the parameters: helper params or a Standard Schema of an object.
+   *
+   * @param params The parameters.
+   * @returns This builder.
+   */
+  params(params: Params | StandardSchemaV1): this {
+    this.#params.set(params, "params");
+    return this;
+  }
+
+  /**
+   * Adds one parameter.
+   *
+   * @param name The parameter's name.
+   * @param schema The parameter.
+   * @returns This builder.
+   */
+  param(name: string, schema: Param): this {
+    this.#params.add(name, schema);
+    return this;
+  }
+
+  /** The parameters as the JSON Schema sent as `input_schema`. */
+  protected inputSchema(): JsonSchema {
+    return this.#params.jsonSchema();
+  }
+}
+
+/**
  * Builds a client tool: one the SDK runs in your process when the model calls
  * it. Start with {@linkcode tool}.
  *
@@ -508,10 +552,9 @@ export class AgentToolBuilder extends ToolBuilder {
  *   .build();
  * ```
  */
-export class WebhookToolBuilder extends ToolBuilder {
+export class WebhookToolBuilder extends SchemaToolBuilder {
   readonly #url: string;
   #secret: string | undefined;
-  readonly #params = new ParamsState();
 
   /** Starts a webhook tool; prefer {@linkcode webhookTool}. */
   constructor(name: string, url: string) {
@@ -533,29 +576,6 @@ export class WebhookToolBuilder extends ToolBuilder {
   }
 
   /**
-   * Sets the parameters: helper params or a Standard Schema of an object.
-   *
-   * @param params The parameters.
-   * @returns This builder.
-   */
-  params(params: Params | StandardSchemaV1): this {
-    this.#params.set(params, "params");
-    return this;
-  }
-
-  /**
-   * Adds one parameter.
-   *
-   * @param name The parameter's name.
-   * @param schema The parameter.
-   * @returns This builder.
-   */
-  param(name: string, schema: Param): this {
-    this.#params.add(name, schema);
-    return this;
-  }
-
-  /**
    * Builds the tool JSON.
    *
    * @returns The tool.
@@ -563,7 +583,7 @@ export class WebhookToolBuilder extends ToolBuilder {
   build(): WebhookTool {
     const hook: Record<string, unknown> = { url: this.#url };
     if (this.#secret !== undefined) hook.secret = this.#secret;
-    hook["input_schema"] = this.#params.jsonSchema();
+    hook["input_schema"] = this.inputSchema();
     return { ...this.common("hook"), hook } as unknown as WebhookTool;
   }
 }
@@ -626,12 +646,11 @@ function toAuth(value: unknown): ToolAuth {
  *   .build();
  * ```
  */
-export class HttpToolBuilder extends ToolBuilder {
+export class HttpToolBuilder extends SchemaToolBuilder {
   #url: string | undefined;
   #method: HttpMethod = "POST";
   #auth: ToolAuth | undefined;
   readonly #headers: Record<string, string> = {};
-  readonly #params = new ParamsState();
 
   /** Starts an HTTP tool; prefer {@linkcode httpTool}. */
   constructor(name: string, url?: string) {
@@ -719,29 +738,6 @@ export class HttpToolBuilder extends ToolBuilder {
   }
 
   /**
-   * Sets the parameters: helper params or a Standard Schema of an object.
-   *
-   * @param params The parameters.
-   * @returns This builder.
-   */
-  params(params: Params | StandardSchemaV1): this {
-    this.#params.set(params, "params");
-    return this;
-  }
-
-  /**
-   * Adds one parameter.
-   *
-   * @param name The parameter's name.
-   * @param schema The parameter.
-   * @returns This builder.
-   */
-  param(name: string, schema: Param): this {
-    this.#params.add(name, schema);
-    return this;
-  }
-
-  /**
    * Builds the tool JSON.
    *
    * @returns The tool.
@@ -757,7 +753,7 @@ export class HttpToolBuilder extends ToolBuilder {
     if (this.#method !== "POST") http.method = this.#method;
     if (this.#auth !== undefined) http.auth = { ...this.#auth };
     if (Object.keys(this.#headers).length > 0) http.headers = { ...this.#headers };
-    http["input_schema"] = this.#params.jsonSchema();
+    http["input_schema"] = this.inputSchema();
     return { ...this.common("http"), http } as unknown as HttpTool;
   }
 }

@@ -73,7 +73,7 @@ export class Files {
    *   size: 8,
    *   onProgress: ({ loaded, total }) => console.log(`${loaded}/${total}`),
    * });
-   * console.log(file.uri, file.content_type); // …/__files/file_0001/table.csv text/csv
+   * console.log(file.uri, file.content_type); // …/__files/<file id>/table.csv text/csv
    * emulator.close();
    * ```
    *

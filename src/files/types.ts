@@ -20,7 +20,7 @@ import type { RequestOptions } from "../http/core.ts";
  * ```
  */
 export interface FileObject {
-  /** File id, e.g. `file_01j9z4`. */
+  /** File id, e.g. `3k9d2wq7mz5c8v1n4r6t0x2b7h`. */
   id: string;
   /** Where the file can be read; put it in a task's input. */
   uri: string;

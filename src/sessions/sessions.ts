@@ -62,7 +62,7 @@ export class Sessions {
    * {
    *   await using session = await client.sessions.open("infsh/counter", { timeout: 60 });
    *   await session.run({ by: 5 });
-   *   console.log(session.id, (await session.run({ by: 1 })).output); // sess_0001 { count: 6 }
+   *   console.log(session.id, (await session.run({ by: 1 })).output); // 1m8c4v7z… { count: 6 }
    * } // ended here
    * emulator.close();
    * ```

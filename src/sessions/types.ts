@@ -21,7 +21,7 @@ import type { Infra } from "../tasks/types.ts";
  * ```
  */
 export interface AppSession {
-  /** Session id, e.g. `sess_01j9z3k6c9`. */
+  /** Session id, e.g. `1m8c4v7z2k5q9w3t6n0r8x4d2g`. */
   id: string;
   /** `"active"`, `"ended"` or `"expired"`. */
   status: string;

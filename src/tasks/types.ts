@@ -63,7 +63,7 @@ export interface TaskEvent {
  * ```
  */
 export interface Task {
-  /** Task id, e.g. `task_01j9z3k6c4`. */
+  /** Task id, e.g. `2f6ntq0v8c9zkx4w1h3m5r7y9b` (26 lowercase base32 characters). */
   id: string;
   /** Integer status; see the `TaskStatus*` constants. */
   status: number;

@@ -110,11 +110,11 @@ export interface EmulatorOptions {
  * import { strictEqual } from "node:assert/strict";
  *
  * const emulator = createEmulator();
- * await emulator.fetch("https://api.inference.sh/tasks/task_0001", {
+ * await emulator.fetch("https://api.inference.sh/tasks/2f6ntq0v8c9zkx4w1h3m5r7y9b", {
  *   headers: { authorization: "Bearer k" },
  * }).then((response) => response.body?.cancel());
  * const [first]: RecordedRequest[] = emulator.requests;
- * strictEqual(first?.path, "/tasks/task_0001");
+ * strictEqual(first?.path, "/tasks/2f6ntq0v8c9zkx4w1h3m5r7y9b");
  * strictEqual(first?.headers["authorization"], "Bearer k");
  * emulator.close();
  * ```
@@ -122,7 +122,7 @@ export interface EmulatorOptions {
 export interface RecordedRequest {
   /** Upper-case method, e.g. `"POST"`. */
   method: string;
-  /** Pathname plus search, e.g. `"/tasks/task_0001/stream"`. */
+  /** Pathname plus search, e.g. `"/tasks/2f6ntq0v8c9zkx4w1h3m5r7y9b/stream"`. */
   path: string;
   /** Headers with lower-case names. */
   headers: Record<string, string>;
@@ -169,7 +169,7 @@ export interface Emulator {
   readonly faults: EmulatorFaults;
   /** A snapshot of task `id`, or `undefined` if there is none. */
   task(id: string): Task | undefined;
-  /** Stops and forgets every task, file, recorded request and fault; ids start again at 0001. */
+  /** Stops and forgets every task, file, recorded request and fault; the id sequence starts again. */
   reset(): void;
   /**
    * Stops every timer and ends every open stream, so nothing keeps the process

@@ -77,7 +77,7 @@ export interface StreamFaultOptions {
    * @default {1}
    */
   times?: number | undefined;
-  /** Only streams whose pathname starts with this, e.g. `"/tasks/task_0001/stream"`. */
+  /** Only streams whose pathname starts with this, e.g. `"/tasks/<task id>/stream"`. */
   path?: string | undefined;
 }
 

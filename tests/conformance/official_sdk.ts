@@ -399,7 +399,7 @@ const session: Scenario = {
     strictEqual(first.status, 10, "first status");
     deepStrictEqual(first.output, { count: 1 }, "first output");
     const id = first.session_id;
-    ok(typeof id === "string" && id.startsWith("sess_"), `session_id: ${id}`);
+    ok(typeof id === "string" && /^[0-7][0-9a-hjkmnp-tv-z]{25}$/.test(id), `session_id: ${id}`);
     const second = await client.run({ app: "infsh/counter", input: {}, session: id });
     strictEqual(second.status, 10, "second status");
     deepStrictEqual(second.output, { count: 2 }, "second output: the worker's memory");

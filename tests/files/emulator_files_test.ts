@@ -33,9 +33,10 @@ describe("emulator files", () => {
       });
       assert.match(
         String(file["upload_url"]),
-        /^https:\/\/api\.inference\.sh\/__storage\/file_0001\?sig=[0-9a-f]{32}$/,
+        new RegExp(`/__storage/${file["id"]}\\?sig=[0-9a-f]{32}$`),
       );
-      assert.equal(file["uri"], `${API}/__files/file_0001/a%20b.txt`);
+      assert.match(String(file["id"]), /^[0-7][0-9a-hjkmnp-tv-z]{25}$/);
+      assert.match(String(file["uri"]), new RegExp(`/__files/${file["id"]}/a%20b\\.txt$`));
       assert.equal(file["size"], 3);
       assert.equal(file["visibility"], "private");
       assert.equal((await emulator.fetch(String(file["uri"]))).status, 404, "no bytes yet");
@@ -46,7 +47,7 @@ describe("emulator files", () => {
       const download = await emulator.fetch(String(file["uri"]));
       assert.equal(download.headers.get("content-type"), "text/plain");
       assert.equal(await download.text(), "abc");
-      const read = await emulator.fetch(`${API}/files/file_0001`, { headers: AUTH });
+      const read = await emulator.fetch(`${API}/files/${file["id"]}`, { headers: AUTH });
       assert.equal((await read.json()).data.filename, "a b.txt");
     } finally {
       emulator.close();

@@ -77,7 +77,7 @@ describe("the proxy over loopback sockets", { skip: !hasDeno }, () => {
       });
       assert.equal(response.status, 200);
       const { data } = await response.json();
-      assert.match(data.id, /^task_/);
+      assert.match(data.id, /^[0-7][0-9a-hjkmnp-tv-z]{25}$/);
     });
   });
 });

@@ -33,7 +33,7 @@ export async function checkProxyRoute(handler: Handler, url: string): Promise<st
     }),
   );
   const text = await response.text();
-  if (response.status !== 200 || !text.includes('"task_')) {
+  if (response.status !== 200 || !/"id":"[0-7][0-9a-hjkmnp-tv-z]{25}"/.test(text)) {
     throw new Error(`proxy route answered ${response.status}: ${text.slice(0, 200)}`);
   }
   return "proxy route relayed";

@@ -2,6 +2,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createEmulator, ManualClock } from "../../src/testing/mod.ts";
+import { ULID } from "../testing/_helpers.ts";
 
 const API = "https://api.inference.sh";
 const AUTH = { authorization: "Bearer k" };
@@ -38,26 +39,29 @@ describe("emulator sessions", () => {
       );
 
       const created = (await (await run("new", { session_timeout: 10 })).json()).data;
-      assert.equal(created.session_id, "sess_0001");
+      const first = String(created.session_id);
+      assert.match(first, ULID);
       assert.equal(created.session_timeout, 10);
-      const session = (await (await call("GET", "/sessions/sess_0001")).json()).data;
+      const session = (await (await call("GET", `/sessions/${first}`)).json()).data;
       assert.equal(session.status, "active");
-      assert.equal(session.worker_id, "wrk_0001");
+      assert.equal(session.short_id, first.slice(0, 8));
+      assert.match(session.worker_id, ULID);
       assert.equal(session.expires_at, new Date(clock.now() + 10_000).toISOString());
 
       clock.advance(10_000);
-      assert.deepEqual(await problem(await run("sess_0001")), [410, "SESSION_EXPIRED"]);
+      assert.deepEqual(await problem(await run(first)), [410, "SESSION_EXPIRED"]);
       assert.deepEqual(
-        await problem(await call("POST", "/sessions/sess_0001/keepalive")),
+        await problem(await call("POST", `/sessions/${first}/keepalive`)),
         [410, "SESSION_EXPIRED"],
       );
 
-      await (await run("new")).body?.cancel();
-      const ended = await call("DELETE", "/sessions/sess_0002");
+      const second = String((await (await run("new")).json()).data.session_id);
+      assert.notEqual(second, first);
+      const ended = await call("DELETE", `/sessions/${second}`);
       assert.equal(ended.status, 204);
       assert.equal(await ended.text(), "");
-      assert.deepEqual(await problem(await run("sess_0002")), [410, "SESSION_ENDED"]);
-      assert.equal((await call("DELETE", "/sessions/sess_0002")).status, 204, "again: no change");
+      assert.deepEqual(await problem(await run(second)), [410, "SESSION_ENDED"]);
+      assert.equal((await call("DELETE", `/sessions/${second}`)).status, 204, "again: no change");
       assert.deepEqual(await problem(await call("DELETE", "/sessions/sess_x")), [
         404,
         "SESSION_NOT_FOUND",

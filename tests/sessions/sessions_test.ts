@@ -41,7 +41,7 @@ describe("sessions through tasks.run()", () => {
     using env = sessionSetup();
     const first = await count(env, { session: "new", session_timeout: 120 });
     const id = first.session_id as string;
-    assert.match(id, /^sess_/);
+    assert.match(id, /^[0-7][0-9a-hjkmnp-tv-z]{25}$/);
     assert.equal(first.session_timeout, 120);
     assert.deepEqual(first.output, { count: 1 });
     assert.deepEqual((await count(env, { session: id })).output, { count: 2 });
@@ -203,23 +203,29 @@ describe("sessions through tasks.run()", () => {
           detail: "the session expired",
         }, { status: 410, headers: { "content-type": "application/problem+json" } });
       }
-      return await env.emulator.fetch(request);
+      const response = await env.emulator.fetch(request);
+      if (new URL(request.url).pathname === "/apps/run" && response.ok) {
+        created = (await response.clone().json()).data.session_id;
+      }
+      return response;
     };
+    let created = "";
     const client = inference({ apiKey: KEY, fetch });
     const error = await client.tasks.run({ app: "infsh/counter", input: {}, session: "new" })
       .catch((e: unknown) => e);
     assert.ok(error instanceof SessionExpiredError, String(error));
-    assert.equal(error.sessionId, "sess_0001", "the id the run returned");
+    assert.equal(error.sessionId, created, "the id the run returned");
+    const sessionId = created;
     assert.equal(error.code, "SESSION_EXPIRED");
-    const joined = await client.tasks.run({ app: "infsh/counter", input: {}, session: "sess_0001" })
+    const joined = await client.tasks.run({ app: "infsh/counter", input: {}, session: sessionId })
       .catch((e: unknown) => e);
-    assert.ok(joined instanceof SessionExpiredError && joined.sessionId === "sess_0001");
+    assert.ok(joined instanceof SessionExpiredError && joined.sessionId === sessionId);
     const polled = await client.tasks.run(
-      { app: "infsh/counter", input: {}, session: "sess_0001" },
+      { app: "infsh/counter", input: {}, session: sessionId },
       { stream: false },
     ).catch((e: unknown) => e);
     assert.ok(polled instanceof SessionExpiredError, String(polled));
-    assert.equal(polled.sessionId, "sess_0001");
+    assert.equal(polled.sessionId, sessionId);
   });
 });
 
@@ -251,7 +257,7 @@ describe("sessions.open()", () => {
     assert.equal(session.id, undefined);
     assert.equal(env.emulator.requests.length, 0);
     assert.deepEqual((await session.run({})).output, { count: 1 });
-    assert.match(session.id ?? "", /^sess_/);
+    assert.match(session.id ?? "", /^[0-7][0-9a-hjkmnp-tv-z]{25}$/);
     assert.deepEqual((await session.run({ by: 2 })).output, { count: 3 });
     assert.deepEqual(sessionFields(env), [["new", 300], [session.id, undefined]]);
     await session.end();

@@ -18,6 +18,7 @@ import {
   TaskStatusRunning,
 } from "../../mod.ts";
 import { createEmulator } from "../../src/testing/mod.ts";
+import { Ids } from "../../src/testing/ids.ts";
 import { calls, FAST, KEY, setup } from "./_setup.ts";
 
 /** Runs with recording callbacks; returns the result, the updates and the streamed text. */
@@ -176,7 +177,11 @@ describe("tasks.run() recovers from stream faults", () => {
     using env = setup({ stepMs: 20 });
     env.emulator.faults.dropStreamAfter(2);
     // The reconcile GET and its two retries fail; the next reconnect succeeds.
-    env.emulator.faults.failNext(500, { path: "/tasks/task_0001", method: "GET", times: 3 });
+    env.emulator.faults.failNext(500, {
+      path: `/tasks/${new Ids().next()}`,
+      method: "GET",
+      times: 3,
+    });
     const { result, terminal } = await recordRun(env.client, "infsh/echo", { a: 1 });
     assert.equal(result.status, TaskStatusCompleted);
     assert.equal(terminal.length, 1);

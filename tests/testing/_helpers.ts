@@ -1,5 +1,6 @@
 // Shared helpers for the emulator's tests: raw wire calls, no SDK client.
 import { createEmulator, type Emulator, type EmulatorOptions } from "../../src/testing/mod.ts";
+import { Ids } from "../../src/testing/ids.ts";
 
 export const API = "https://api.inference.sh";
 export const AUTH: Record<string, string> = { authorization: "Bearer inf_test" };
@@ -106,4 +107,18 @@ export function concat(parts: readonly Uint8Array[]): Uint8Array {
     at += part.length;
   }
   return out;
+}
+
+/** What the live API's ids look like: 26 lowercase Crockford base32 characters (a ULID). */
+export const ULID = /^[0-7][0-9a-hjkmnp-tv-z]{25}$/;
+
+/** A well-formed id that no emulator hands out first (for "not found" calls). */
+export const MISSING_ID = "0000000000000000000000000z";
+
+/**
+ * The first id a fresh emulator hands out: an emulator whose first task gets it
+ * has created nothing before (ids come from one seeded sequence).
+ */
+export function firstId(): string {
+  return new Ids().next();
 }

@@ -1,16 +1,19 @@
 // The emulator's HTTP surface: envelope, problems, auth, validation, task endpoints, apps.
 import { test } from "node:test";
-import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
+import { deepStrictEqual, match, notStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { createEmulator, ManualClock } from "../../src/testing/mod.ts";
 import {
   API,
   AUTH,
   delay,
   fastEmulator,
+  firstId,
+  MISSING_ID,
   ndjson,
   openStream,
   postRun,
   run,
+  ULID,
   waitTerminal,
 } from "./_helpers.ts";
 
@@ -41,7 +44,8 @@ test("POST /apps/run returns the TaskDTO in the envelope with status 1", async (
     const body = await response.json();
     deepStrictEqual(body.messages, []);
     const task = body.data;
-    strictEqual(task.id, "task_0001");
+    match(task.id, ULID);
+    strictEqual(task.short_id, task.id.slice(0, 8));
     strictEqual(task.status, 1);
     strictEqual(task.created_at, "2026-01-15T10:30:00.000Z");
     strictEqual(task.updated_at, "2026-01-15T10:30:00.000Z");
@@ -60,7 +64,9 @@ test("POST /apps/run returns the TaskDTO in the envelope with status 1", async (
     }
     for (const key of ["workers", "events", "logs", "usage_events"]) deepStrictEqual(task[key], []);
     strictEqual("session_id" in task, false);
-    strictEqual((await run(emulator, "infsh/echo")).id, "task_0002");
+    const second = (await run(emulator, "infsh/echo")).id;
+    match(second, ULID);
+    notStrictEqual(second, task.id);
   } finally {
     emulator.close();
   }
@@ -76,7 +82,7 @@ test("API routes answer 401 unauthorized without a bearer key", async () => {
       { authorization: "Bearer inf_wrong" },
     ];
     for (const headers of cases) {
-      const response = await emulator.fetch(`${API}/tasks/task_0001`, { headers });
+      const response = await emulator.fetch(`${API}/tasks/${MISSING_ID}`, { headers });
       strictEqual(response.status, 401);
       const problem = await problemOf(response);
       strictEqual(problem.code, "unauthorized");
@@ -85,7 +91,7 @@ test("API routes answer 401 unauthorized without a bearer key", async () => {
     const unknown = await emulator.fetch(`${API}/nope`, {});
     strictEqual(unknown.status, 401);
     await unknown.body?.cancel();
-    const right = await emulator.fetch(`${API}/tasks/task_0001`, {
+    const right = await emulator.fetch(`${API}/tasks/${MISSING_ID}`, {
       headers: { authorization: "Bearer inf_right" },
     });
     strictEqual(right.status, 404);
@@ -128,7 +134,7 @@ test("POST /apps/run validation errors name the field", async () => {
     });
     strictEqual(broken.status, 400);
     strictEqual((await problemOf(broken)).code, "invalid_request");
-    strictEqual(emulator.task("task_0001"), undefined);
+    strictEqual((await run(emulator, "infsh/echo")).id, firstId(), "nothing was created");
   } finally {
     emulator.close();
   }
@@ -157,10 +163,11 @@ test("POST /apps/run applies the session rules", async () => {
     strictEqual((await problemOf(missing)).code, "SESSION_NOT_FOUND");
 
     const fresh = await run(emulator, "infsh/echo", {}, { session: "new", session_timeout: 300 });
-    strictEqual(fresh.session_id, "sess_0001");
+    match(String(fresh.session_id), ULID);
     strictEqual(fresh.session_timeout, 300);
     const byDefault = await run(emulator, "infsh/echo", {}, { session: "new" });
-    strictEqual(byDefault.session_id, "sess_0002");
+    match(String(byDefault.session_id), ULID);
+    notStrictEqual(byDefault.session_id, fresh.session_id);
     strictEqual(byDefault.session_timeout, 60);
   } finally {
     emulator.close();
@@ -181,7 +188,7 @@ test("POST /apps/run answers 404 APP_NOT_FOUND for an unknown app and accepts ve
     });
     strictEqual(pinned.function, "generate");
     strictEqual(pinned.infra, "private_first");
-    strictEqual(pinned.id, "task_0001");
+    match(pinned.id, ULID);
   } finally {
     emulator.close();
   }
@@ -200,8 +207,9 @@ test("POST /apps/run for infsh/needs-secret answers 412 with errors[] and create
       message: "Secret OPENAI_API_KEY is required",
       action: { type: "add_secret" },
     }]);
-    strictEqual(emulator.task("task_0001"), undefined);
-    strictEqual((await run(emulator, "infsh/echo")).id, "task_0001");
+    const created = await run(emulator, "infsh/echo");
+    emulator.reset();
+    strictEqual((await run(emulator, "infsh/echo")).id, created.id, "no id was spent on the 412");
   } finally {
     emulator.close();
   }
@@ -396,7 +404,9 @@ test("requests records method, path with search, lower-case headers and body", a
   const emulator = fastEmulator();
   try {
     await run(emulator, "infsh/echo", { a: 1 });
-    const response = await emulator.fetch(`${API}/tasks/task_0001?x=1`, {
+    const { id } = await run(emulator, "infsh/echo", { a: 1 });
+    emulator.requests.length = 1;
+    const response = await emulator.fetch(`${API}/tasks/${id}?x=1`, {
       headers: { Authorization: "Bearer inf_test", "X-Client-Source": "inference-sdk-js/0.5.13" },
     });
     await response.body?.cancel();
@@ -406,7 +416,7 @@ test("requests records method, path with search, lower-case headers and body", a
     strictEqual(post?.path, "/apps/run");
     deepStrictEqual(JSON.parse(post?.body ?? ""), { app: "infsh/echo", input: { a: 1 } });
     strictEqual(get?.method, "GET");
-    strictEqual(get?.path, "/tasks/task_0001?x=1");
+    strictEqual(get?.path, `/tasks/${id}?x=1`);
     strictEqual(get?.headers["x-client-source"], "inference-sdk-js/0.5.13");
     strictEqual(get?.headers["authorization"], "Bearer inf_test");
     strictEqual(get?.body, "");
@@ -424,7 +434,7 @@ test("reset() forgets tasks, requests and faults, and ids start again", async ()
     strictEqual(emulator.requests.length, 0);
     strictEqual(emulator.task(first.id), undefined);
     const again = await run(emulator, "infsh/echo");
-    strictEqual(again.id, "task_0001");
+    strictEqual(again.id, first.id, "the id sequence starts again");
     const response = await emulator.fetch(`${API}/never`, { headers: AUTH });
     strictEqual(response.status, 404);
     await response.body?.cancel();
@@ -437,7 +447,7 @@ test("reset() forgets tasks, requests and faults, and ids start again", async ()
 test("requests after close() get a 503 problem", async () => {
   const emulator = fastEmulator();
   emulator.close();
-  const response = await emulator.fetch(`${API}/tasks/task_0001`, { headers: AUTH });
+  const response = await emulator.fetch(`${API}/tasks/${MISSING_ID}`, { headers: AUTH });
   strictEqual(response.status, 503);
   strictEqual((await problemOf(response)).code, "service_unavailable");
 });

@@ -8,6 +8,8 @@ import {
   chunks,
   concat,
   fastEmulator,
+  firstId,
+  MISSING_ID,
   ndjson,
   openStream,
   postRun,
@@ -33,8 +35,7 @@ test("failNext(429) answers a rate_limited problem with Retry-After and creates 
       strictEqual(body.status, 429);
       strictEqual(body.title, "Too Many Requests");
     }
-    strictEqual(emulator.task("task_0001"), undefined);
-    strictEqual((await run(emulator, "infsh/echo")).id, "task_0001");
+    strictEqual((await run(emulator, "infsh/echo")).id, firstId(), "nothing was created");
     strictEqual(emulator.requests.length, 3);
   } finally {
     emulator.close();
@@ -53,18 +54,18 @@ test("failNext maps statuses to codes and defaults Retry-After to 0 only for 429
     ];
     for (const [status, code, retryAfter] of expected) {
       emulator.faults.failNext(status);
-      const response = await emulator.fetch(`${API}/tasks/task_0001`, { headers: AUTH });
+      const response = await emulator.fetch(`${API}/tasks/${MISSING_ID}`, { headers: AUTH });
       strictEqual(response.status, status);
       strictEqual(response.headers.get("retry-after"), retryAfter);
       strictEqual((await response.json()).code, code);
     }
     emulator.faults.failNext(503, { retryAfter: "" });
-    const none = await emulator.fetch(`${API}/tasks/task_0001`, { headers: AUTH });
+    const none = await emulator.fetch(`${API}/tasks/${MISSING_ID}`, { headers: AUTH });
     strictEqual(none.headers.get("retry-after"), null);
     await none.body?.cancel();
     const date = "Wed, 21 Oct 2015 07:28:00 GMT";
     emulator.faults.failNext(503, { retryAfter: date });
-    const dated = await emulator.fetch(`${API}/tasks/task_0001`, { headers: AUTH });
+    const dated = await emulator.fetch(`${API}/tasks/${MISSING_ID}`, { headers: AUTH });
     strictEqual(dated.headers.get("retry-after"), date);
     await dated.body?.cancel();
     throws(() => emulator.faults.failNext(200), RangeError);
@@ -77,7 +78,7 @@ test("failNext only matches the given path and method", async () => {
   const emulator = fastEmulator();
   try {
     emulator.faults.failNext(500, { path: "/apps/run", method: "post" });
-    const other = await emulator.fetch(`${API}/tasks/task_0001`, { headers: AUTH });
+    const other = await emulator.fetch(`${API}/tasks/${MISSING_ID}`, { headers: AUTH });
     strictEqual(other.status, 404);
     await other.body?.cancel();
     const preflight = await emulator.fetch(`${API}/apps/run`, { method: "OPTIONS" });
@@ -104,8 +105,7 @@ test("refuseConnection rejects like ECONNREFUSED before the handler runs", async
     });
     // Never reached the server: nothing recorded, nothing created.
     strictEqual(emulator.requests.length, 0);
-    strictEqual(emulator.task("task_0001"), undefined);
-    strictEqual((await run(emulator, "infsh/echo")).id, "task_0001");
+    strictEqual((await run(emulator, "infsh/echo")).id, firstId(), "nothing was created");
   } finally {
     emulator.close();
   }
@@ -125,8 +125,9 @@ test("loseResponse lets the handler create the task, then rejects with a socket 
       },
     );
     strictEqual(emulator.requests.length, 1);
-    deepStrictEqual(emulator.task("task_0001")?.input, { once: true });
-    await waitTerminal(emulator, "task_0001");
+    const id = firstId();
+    deepStrictEqual(emulator.task(id)?.input, { once: true });
+    await waitTerminal(emulator, id);
   } finally {
     emulator.close();
   }

@@ -1,8 +1,8 @@
 // infsh/image and the /__files route: a real PNG, served without auth.
 import { test } from "node:test";
-import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
+import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import { crc32 } from "../../src/testing/files/png.ts";
-import { API, concat, fastEmulator, run, waitTerminal } from "./_helpers.ts";
+import { concat, fastEmulator, MISSING_ID, run, waitTerminal } from "./_helpers.ts";
 
 interface PngChunk {
   type: string;
@@ -44,7 +44,7 @@ test("infsh/image outputs a URL on the request's origin to a valid PNG of the as
     const done = await waitTerminal(emulator, task.id);
     strictEqual(done.status, 10);
     const url = (done.output as { image: string }).image;
-    ok(url.startsWith(`${API}/__files/file_0001/image.png`), url);
+    match(url, /^https:\/\/[^/]+\/__files\/[0-7][0-9a-hjkmnp-tv-z]{25}\/image\.png/);
     const response = await emulator.fetch(url); // no Authorization: like a CDN URL
     strictEqual(response.status, 200);
     strictEqual(response.headers.get("content-type"), "image/png");
@@ -82,10 +82,10 @@ test("infsh/image defaults to 64×64 and /__files answers 404 for unknown files"
     const head = await emulator.fetch(url, { method: "HEAD" });
     strictEqual(head.status, 200);
     strictEqual(await head.text(), "");
-    const missing = await emulator.fetch(`${url.origin}/__files/file_9999/image.png`);
+    const missing = await emulator.fetch(`${url.origin}/__files/${MISSING_ID}/image.png`);
     strictEqual(missing.status, 404);
     strictEqual((await missing.json()).code, "not_found");
-    const renamed = await emulator.fetch(`${url.origin}/__files/file_0001/other.png`);
+    const renamed = await emulator.fetch(`${url.href.replace(/image\.png.*$/, "other.png")}`);
     strictEqual(renamed.status, 404);
     await renamed.body?.cancel();
   } finally {

@@ -7,6 +7,7 @@ import {
   AUTH,
   delay,
   fastEmulator,
+  MISSING_ID,
   ndjson,
   openStream,
   run,
@@ -180,7 +181,7 @@ test("a stream of a terminal task sends its state and closes", async () => {
 test("a stream of an unknown task is a 404 problem, not a stream", async () => {
   const emulator = fastEmulator();
   try {
-    const response = await openStream(emulator, "task_9999");
+    const response = await openStream(emulator, MISSING_ID);
     strictEqual(response.status, 404);
     strictEqual(response.headers.get("content-type"), "application/problem+json");
     strictEqual((await response.json()).code, "TASK_NOT_FOUND");
@@ -218,7 +219,7 @@ test("an already-aborted signal rejects with its reason and sends nothing", asyn
   try {
     const reason = new DOMException("stop", "AbortError");
     await rejects(
-      emulator.fetch(`${API}/tasks/task_0001`, {
+      emulator.fetch(`${API}/tasks/${MISSING_ID}`, {
         headers: AUTH,
         signal: AbortSignal.abort(reason),
       }),

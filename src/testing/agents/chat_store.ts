@@ -6,7 +6,7 @@
  */
 
 import type { Clock } from "../clock.ts";
-import type { Ids } from "../ids.ts";
+import { type Ids, shortId } from "../ids.ts";
 import { timestamp } from "../state.ts";
 
 /** A JSON object as stored and sent. */
@@ -100,6 +100,7 @@ export class ChatStore {
     const record: ChatRecord = {
       chat: {
         id,
+        "short_id": shortId(id),
         "created_at": now,
         "updated_at": now,
         status: "idle",
@@ -146,8 +147,10 @@ export class ChatStore {
   addMessage(record: ChatRecord, fields: Json): Json {
     const now = this.now();
     const last = record.messages.at(-1);
+    const id = this.id("msg");
     const message: Json = {
-      id: this.id("msg"),
+      id,
+      "short_id": shortId(id),
       "created_at": now,
       "updated_at": now,
       "chat_id": record.chat.id,

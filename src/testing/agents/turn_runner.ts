@@ -10,6 +10,7 @@
  */
 
 import { wordPieces } from "../apps/text_stream.ts";
+import { shortId } from "../ids.ts";
 import type { EmulatorState } from "../state.ts";
 import type { ChatRecord, Json, Turn } from "./chat_store.ts";
 import { planTurn } from "./emulated_llm.ts";
@@ -23,8 +24,10 @@ import { planTurn } from "./emulated_llm.ts";
 export function beginTurn(state: EmulatorState, record: ChatRecord, user: Json): Json {
   const store = state.chats;
   const now = store.now();
+  const runId = store.id("run");
   const run: Json = {
-    id: store.id("run"),
+    id: runId,
+    "short_id": shortId(runId),
     "created_at": now,
     "updated_at": now,
     "chat_id": record.chat.id,
@@ -97,10 +100,11 @@ async function drive(
       const id = store.id("tinv");
       const invocation: Json = {
         id,
+        "short_id": shortId(id),
         "created_at": store.now(),
         "updated_at": store.now(),
         "chat_message_id": turn.assistantId,
-        "tool_invocation_id": `call_${id.slice("tinv_".length)}`,
+        "tool_invocation_id": `call_${id.slice(8)}`,
         type: "client",
         "display_name": script.tool.name,
         status: script.tool.approval ? "awaiting_approval" : "in_progress",

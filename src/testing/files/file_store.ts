@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Ids } from "../ids.ts";
+import { type Ids, shortId } from "../ids.ts";
 
 /** One stored file. */
 export interface StoredFile {
@@ -143,7 +143,7 @@ export class FileStore {
   dto(origin: string, file: StoredFile): Record<string, unknown> {
     return {
       id: file.id,
-      "short_id": file.id.slice(file.id.indexOf("_") + 1),
+      "short_id": shortId(file.id),
       "created_at": file.createdAt ?? "",
       "updated_at": file.updatedAt ?? "",
       "user_id": "user_emulator",

@@ -11,7 +11,7 @@ import type { EmulatorState } from "../state.ts";
 export interface RouteContext {
   request: Request;
   url: URL;
-  /** Decoded path parameters, e.g. `{ id: "task_0001" }` for `/tasks/:id`. */
+  /** Decoded path parameters, e.g. `{ id: "2f6ntq0v8c9zkx4w1h3m5r7y9b" }` for `/tasks/:id`. */
   params: Record<string, string>;
   /** The raw request body. */
   bytes: Uint8Array;

@@ -8,7 +8,7 @@
  */
 
 import type { Clock } from "../clock.ts";
-import type { Ids } from "../ids.ts";
+import { type Ids, shortId } from "../ids.ts";
 
 /** Idle timeout of a session when `session_timeout` is not given, in seconds. */
 export const DEFAULT_SESSION_TIMEOUT = 60;
@@ -133,7 +133,7 @@ export class SessionStore {
     const iso = (ms: number | undefined) => ms === undefined ? null : new Date(ms).toISOString();
     return {
       id: record.id,
-      "short_id": record.id.slice(record.id.indexOf("_") + 1),
+      "short_id": shortId(record.id),
       "created_at": iso(record.createdAt),
       "updated_at": iso(record.updatedAt),
       "user_id": "user_emulator",

@@ -10,6 +10,7 @@ import type { EmulatedApp } from "../apps/app.ts";
 import { parseAppReference } from "../apps/registry.ts";
 import { invalidField, parseJsonObject } from "../http/body.ts";
 import { ok, problem } from "../http/responses.ts";
+import { shortId } from "../ids.ts";
 import type { Route, RouteContext } from "../http/router.ts";
 import { checkSessionParams, joinSession, onWorker } from "../sessions/run_session.ts";
 import { timestamp } from "../state.ts";
@@ -100,7 +101,7 @@ function run(context: RouteContext): Response {
   const reference = typeof body["app"] === "string" ? parseAppReference(body["app"]) : undefined;
   const task: Task = {
     id,
-    "short_id": id.slice(id.indexOf("_") + 1),
+    "short_id": shortId(id),
     "created_at": now,
     "updated_at": now,
     "user_id": "user_emulator",

@@ -1,6 +1,6 @@
 // infsh/image and the /__files route: a real PNG, served without auth.
 import { test } from "node:test";
-import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
+import { deepStrictEqual, match, strictEqual } from "node:assert/strict";
 import { crc32 } from "../../src/testing/files/png.ts";
 import { concat, fastEmulator, MISSING_ID, run, waitTerminal } from "./_helpers.ts";
 

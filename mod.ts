@@ -152,6 +152,20 @@ export type {
 } from "./src/agents/types.ts";
 // -- end agents --
 
+// -- durable tasks and webhooks (issue 13) --
+export {
+  parseTaskWebhook,
+  type ParseTaskWebhookOptions,
+  signWebhook,
+  type TaskReader,
+  type VerifyWebhookOptions,
+  verifyWebhookSignature,
+  WebhookError,
+  type WebhookErrorReason,
+  WebhookSignatureError,
+} from "./src/webhooks/mod.ts";
+// -- end durable tasks and webhooks --
+
 export {
   APIConnectionError,
   ApiError,

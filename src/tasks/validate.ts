@@ -27,6 +27,7 @@ export function validateTaskRequest(params: ApiTaskRequest): void {
   if (session !== undefined && (typeof session !== "string" || session.trim() === "")) {
     fail("session", 'must be "new" or a session id', session);
   }
+  if (params.webhook !== undefined) checkWebhook(params.webhook, fail);
   const timeout = params.session_timeout;
   if (timeout !== undefined) {
     if (session !== "new") {
@@ -42,6 +43,26 @@ export function validateTaskRequest(params: ApiTaskRequest): void {
       );
     }
   }
+}
+
+/**
+ * A task webhook must be an absolute `https:` URL; `http:` only to this machine
+ * (`localhost`, `127.x.x.x`, `[::1]`), for local development and tests.
+ */
+function checkWebhook(webhook: unknown, fail: (f: string, p: string, v: unknown) => never): void {
+  const problem = "must be an https: URL (http: only for localhost, 127.0.0.1 or [::1])";
+  if (typeof webhook !== "string") fail("webhook", problem, webhook);
+  let url: URL;
+  try {
+    url = new URL(webhook as string);
+  } catch {
+    return fail("webhook", problem, webhook);
+  }
+  if (url.protocol === "https:") return;
+  const host = url.hostname.toLowerCase();
+  const loopback = host === "localhost" || host.endsWith(".localhost") || host === "[::1]" ||
+    /^127(\.\d{1,3}){3}$/.test(host);
+  if (url.protocol !== "http:" || !loopback) fail("webhook", problem, webhook);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -30,6 +30,7 @@ import { SessionStore } from "./sessions/session_store.ts";
 import type { TaskFraming } from "./tasks/task_framing.ts";
 import { TaskStore } from "./tasks/task_store.ts";
 import { Timers } from "./timers.ts";
+import { Outbound } from "./webhooks/outbound.ts";
 
 /** Every route group; add a concern by adding its list here. */
 const ROUTES: readonly Route[] = [
@@ -99,6 +100,22 @@ export interface EmulatorOptions {
    * @default {true}
    */
   chatMessagesInChat?: boolean | undefined;
+  /**
+   * Where the emulator sends its own requests: the task webhook POSTed when a
+   * task with a `webhook` ends (its body is the task as `GET /tasks/{id}`
+   * answers it) and the calls of webhook tools during a turn. Without it, they
+   * go through the global `fetch` to loopback URLs only, and other URLs are
+   * skipped.
+   */
+  webhookFetch?:
+    | ((input: string | URL | Request, init?: RequestInit) => Promise<Response>)
+    | undefined;
+  /**
+   * Values of the secrets that webhook tools name (`webhookTool(…).secret(name)`):
+   * their calls carry `X-Webhook-Signature: sha256=<hex HMAC-SHA256 of the body>`.
+   * A call naming a secret that is not here fails.
+   */
+  secrets?: Readonly<Record<string, string>> | undefined;
 }
 
 /**
@@ -242,6 +259,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const files = new FileStore(ids);
   const sessions = new SessionStore(clock, ids);
   const chats = new ChatStore(clock, ids, options.chatMessagesInChat !== false);
+  const outbound = new Outbound(options.webhookFetch, options.secrets);
+  tasks.onEnd = (task) => outbound.taskEnded(task);
   let closed = false;
 
   const endStreams = (): void => {
@@ -278,6 +297,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     streams,
     reset,
     requests,
+    outbound,
   };
 
   const respond = async (
@@ -365,6 +385,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       chats.clear();
       endStreams();
       timers.clearAll();
+      outbound.close();
     },
   };
   emulatorStates.set(emulator, state);

@@ -15,6 +15,7 @@ import type { LineStream } from "./streams/line_stream.ts";
 import type { TaskFraming } from "./tasks/task_framing.ts";
 import type { TaskStore } from "./tasks/task_store.ts";
 import type { Timers } from "./timers.ts";
+import type { Outbound } from "./webhooks/outbound.ts";
 
 /** The state and settings of one emulator. */
 export interface EmulatorState {
@@ -38,6 +39,8 @@ export interface EmulatorState {
   reset(): void;
   /** The request log (`GET /__emulator/requests`). */
   readonly requests: readonly unknown[];
+  /** Task webhooks and webhook-tool calls the emulator sends. */
+  readonly outbound: Outbound;
 }
 
 /** The clock's current time as an RFC 3339 timestamp. */

@@ -17,6 +17,8 @@ export interface PlannedToolCall {
   readonly args: Json;
   /** The tool asked for approval (`require_approval`). */
   readonly approval: boolean;
+  /** For a webhook tool: where the emulator POSTs the call, and the secret that signs it. */
+  readonly hook?: { readonly url: string; readonly secret: string | undefined } | undefined;
 }
 
 /** What the model does in one turn. */
@@ -49,7 +51,10 @@ function asObject(value: unknown): Json {
 
 function chooseTool(tools: Json[], text: string): Json | undefined {
   const lower = text.toLowerCase();
-  const client = tools.filter((tool) => tool.type === "client" && typeof tool.name === "string");
+  const client = tools.filter((tool) =>
+    (tool.type === "client" || (tool.type === "hook" && isWebhook(tool))) &&
+    typeof tool.name === "string"
+  );
   const named = client.find((tool) => {
     const name = String(tool.name).toLowerCase();
     return lower.includes(name) || lower.includes(name.replaceAll("_", " "));
@@ -59,6 +64,10 @@ function chooseTool(tools: Json[], text: string): Json | undefined {
     return client.find((tool) => String(tool.name).toLowerCase().includes("weather"));
   }
   return undefined;
+}
+
+function isWebhook(tool: Json): boolean {
+  return typeof asObject(tool.hook).url === "string";
 }
 
 /** Plans a turn of the agent `config` answering `text`. */
@@ -77,11 +86,20 @@ export function planTurn(config: Json, text: string): TurnScript {
     sentiment: sentimentOf(text),
   };
   const chosen = chooseTool(tools, text);
+  const hook = chosen?.type === "hook" ? asObject(chosen.hook) : undefined;
   const tool: PlannedToolCall | undefined = chosen
     ? {
       name: String(chosen.name),
-      args: asObject(sampleFromSchema(asObject(chosen.client)["input_schema"], hints)),
+      args: asObject(sampleFromSchema(asObject(hook ?? chosen.client)["input_schema"], hints)),
       approval: chosen["require_approval"] === true,
+      ...(hook
+        ? {
+          hook: {
+            url: String(hook.url),
+            secret: typeof hook.secret === "string" ? hook.secret : undefined,
+          },
+        }
+        : {}),
     }
     : undefined;
   const outro = hasOutput ? " Here is the structured output." : "";

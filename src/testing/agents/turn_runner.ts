@@ -14,6 +14,7 @@ import { shortId } from "../ids.ts";
 import type { EmulatorState } from "../state.ts";
 import type { ChatRecord, Json, Turn } from "./chat_store.ts";
 import { planTurn } from "./emulated_llm.ts";
+import { callWebhookTool } from "../webhooks/webhook_tool.ts";
 
 /**
  * Starts a turn answering `user` (already stored): creates the run and the
@@ -96,7 +97,9 @@ async function drive(
     await step();
     store.publishMessage(record, assistant());
     let result: string | undefined;
-    if (script.tool) {
+    if (script.tool?.hook) {
+      result = await callWebhookTool(state, record, turn, script.tool);
+    } else if (script.tool) {
       const id = store.id("tinv");
       const invocation: Json = {
         id,

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { isTerminalStatus } from "../../tasks/status.ts";
 import type { Task, TaskEvent, TaskLog } from "../../tasks/types.ts";
 import type { Ids } from "../ids.ts";
 
@@ -29,6 +30,8 @@ export class TaskStore {
   readonly #records = new Map<string, TaskRecord>();
   readonly #now: () => string;
   readonly #ids: Ids;
+  /** Called once per task, after the update that ended it was published (webhooks). */
+  onEnd: ((task: Task) => void) | undefined;
 
   /**
    * @param now The current time as RFC 3339.
@@ -61,8 +64,10 @@ export class TaskStore {
     const record = this.#records.get(id);
     if (!record) return;
     const fields = [...Object.keys(patch).filter((key) => key !== "updated_at"), "updated_at"];
+    const ended = !isTerminalStatus(record.task.status);
     Object.assign(record.task, patch, { updated_at: this.#now() });
     this.#publish(record, { type: "update", task: record.task, fields });
+    if (ended && isTerminalStatus(record.task.status)) this.onEnd?.(structuredClone(record.task));
   }
 
   /** Moves the task to `status`, recording a {@linkcode TaskEvent}, with extra fields. */

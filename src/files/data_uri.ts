@@ -72,7 +72,11 @@ export function decodeDataUri(text: string, what: string): DataUri {
   const payload = match[0].length;
   const builder = new BlobBuilder();
   const { size } = base64
-    ? decodeBase64(text, `${what} (a base64 data URI)`, payload, text.length, builder.add)
+    ? decodeBase64(text, `${what} (a base64 data URI)`, {
+      start: payload,
+      sink: builder.add,
+      mode: "forgiving",
+    })
     : decodePercent(text, payload, text.length, builder.add);
   return { blob: builder.blob(), size, contentType, filename };
 }

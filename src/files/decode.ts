@@ -12,16 +12,20 @@ const PART = 3 * 21_845;
 const RUN = 16 * 1024;
 
 const INVALID = -1;
-const SPACE = -2;
+/** A line break, skipped in strict and forgiving base64 alike. */
+const BREAK = -2;
+/** Other ASCII whitespace (tab, form feed, space), skipped in forgiving base64 only. */
+const SPACE = -3;
 
-/** Sextet of every ASCII code; both alphabets (`+/` and `-_`) are accepted. */
+/** Sextet of every ASCII code; both alphabets (`+/` and `-_`) map to 62 and 63. */
 const SEXTETS: Int8Array = (() => {
   const table = new Int8Array(128).fill(INVALID);
   const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   for (let i = 0; i < alphabet.length; i++) table[alphabet.charCodeAt(i)] = i;
   table[43] = table[45] = 62; // + -
   table[47] = table[95] = 63; // / _
-  for (const space of [9, 10, 12, 13, 32]) table[space] = SPACE;
+  table[10] = table[13] = BREAK;
+  for (const space of [9, 12, 32]) table[space] = SPACE;
   return table;
 })();
 
@@ -62,19 +66,41 @@ export class BlobBuilder {
   }
 }
 
+/** Where and how {@linkcode decodeBase64} decodes. */
+export interface Base64Options {
+  /** First character to decode. @default {0} */
+  start?: number;
+  /** End of the range (exclusive). @default {text.length} */
+  end?: number;
+  /** Receives the parts as they fill, instead of {@linkcode DecodedParts.parts}. */
+  sink?: PartSink | undefined;
+  /**
+   * `strict` (a string given as base64, RFC 4648): line breaks are the only
+   * whitespace, the length is padded with `=` to a multiple of 4, the standard
+   * (`+/`) and URL-safe (`-_`) alphabets are never mixed, and the bits after
+   * the last byte are zero, so text that merely uses base64's letters is
+   * refused rather than decoded into bytes nobody meant.
+   * `forgiving` (a data URI's payload, as browsers read it): any ASCII
+   * whitespace is skipped and the padding may be left out.
+   * @default {"strict"}
+   */
+  mode?: "strict" | "forgiving";
+}
+
 /**
- * Decodes `text[start, end)` as base64 (standard or URL-safe alphabet, ASCII
- * whitespace ignored, padding optional).
+ * Decodes `text[start, end)` as base64 in parts of at most 64 KiB, checking
+ * the alphabet, the padding and the length as it goes (see
+ * {@linkcode Base64Options.mode}).
  *
- * @throws {TypeError} "`<what>` is not valid base64: …", naming the first bad character.
+ * @throws {TypeError} "`<what>` is not valid base64: …", saying what is wrong and where.
  */
 export function decodeBase64(
   text: string,
   what: string,
-  start = 0,
-  end: number = text.length,
-  sink?: PartSink,
+  options: Base64Options = {},
 ): DecodedParts {
+  const { start = 0, end = text.length, sink, mode = "strict" } = options;
+  const strict = mode === "strict";
   const parts: Uint8Array<ArrayBuffer>[] = [];
   const emit: PartSink = sink ?? ((part) => parts.push(part));
   let part = new Uint8Array(Math.min(PART, Math.ceil(((end - start) * 3) / 4) + 3));
@@ -83,6 +109,8 @@ export function decodeBase64(
   let quad = 0;
   let count = 0;
   let padding = 0;
+  /** 0: neither seen yet, 1: `+` or `/` seen, 2: `-` or `_` seen. */
+  let alphabet = 0;
   const bad = (index: number, why: string): TypeError =>
     new TypeError(`${what} is not valid base64: ${why} at character ${index - start}`);
   for (let i = start; i < end; i++) {
@@ -90,6 +118,13 @@ export function decodeBase64(
     const sextet = code < 128 ? SEXTETS[code] as number : INVALID;
     if (sextet >= 0) {
       if (padding > 0) throw bad(i, `"${text[i]}" after "="`);
+      if (sextet >= 62) {
+        const kind = code === 43 || code === 47 ? 1 : 2;
+        if (alphabet !== 0 && alphabet !== kind) {
+          throw bad(i, `"${text[i]}" mixes the standard (+/) and URL-safe (-_) alphabets`);
+        }
+        alphabet = kind;
+      }
       quad = (quad << 6) | sextet;
       if (++count === 4) {
         if (at + 3 > part.length) {
@@ -104,7 +139,7 @@ export function decodeBase64(
         quad = 0;
         count = 0;
       }
-    } else if (sextet === SPACE) {
+    } else if (sextet === BREAK || (sextet === SPACE && !strict)) {
       continue;
     } else if (code === 61 /* = */ && count >= 2 && padding < 4 - count) {
       padding++;
@@ -114,12 +149,21 @@ export function decodeBase64(
   }
   if (count === 1) throw bad(end, "a lone final character");
   if (count > 1) {
+    if (padding > 0 && count + padding !== 4) {
+      throw bad(end, `${4 - count} "=" of padding expected, ${padding} found`);
+    }
+    if (strict && padding === 0) {
+      throw bad(end, `missing "=" padding (the length is not a multiple of 4)`);
+    }
+    // 2 characters carry 1 byte and 4 unused bits, 3 carry 2 bytes and 2 unused bits.
+    if (strict && (quad & (count === 2 ? 15 : 3)) !== 0) {
+      throw bad(end, "the last character sets unused bits (not canonical base64)");
+    }
     if (at + 2 > part.length) {
       emit(part);
       part = new Uint8Array(2);
       at = 0;
     }
-    // 2 characters carry 1 byte, 3 carry 2.
     if (count === 2) part[at++] = (quad >> 4) & 255;
     else {
       part[at++] = (quad >> 10) & 255;

@@ -54,7 +54,8 @@ export class Files {
    * (with its length), bytes are copied once into a `Blob`, a `ReadableStream`
    * is streamed where the runtime can stream a request body (Deno, Node, Bun,
    * workerd; a browser buffers it), and base64 or a data URI is decoded in
-   * 64 KiB parts. The content type, first
+   * 64 KiB parts. A string must be a data URI or strict base64 (padded, one
+   * alphabet): text is uploaded as a `Blob`, never guessed at. The content type, first
    * of: `contentType`, the Blob's type or data URI's media type, the file
    * extension, `application/octet-stream`, is both recorded and sent with the
    * PUT. The PUT carries no API key and none of the client's headers; it is
@@ -77,10 +78,10 @@ export class Files {
    * emulator.close();
    * ```
    *
-   * @param data A `Blob`/`File`, a `Uint8Array`/`ArrayBuffer`, a `ReadableStream<Uint8Array>`, a `data:` URI, or base64 text.
+   * @param data A `Blob`/`File`, a `Uint8Array`/`ArrayBuffer`, a `ReadableStream<Uint8Array>`, a `data:` URI, or base64 text (for text itself, a `Blob`).
    * @param options Name, content type, visibility, storage path, stream size, progress and per-call overrides.
    * @returns The file record from `POST /files` (`uri`, `id`, `content_type`, …).
-   * @throws {TypeError} For data of no accepted kind, invalid base64 or data URI, or a bad option, before any request.
+   * @throws {TypeError} For data of no accepted kind, a string that is neither a data URI nor strict base64, or a bad option, before any request.
    * @throws {RangeError} When `size` disagrees with the data.
    * @throws {UploadError} When `POST /files` (`step: "create"`) or the PUT (`step: "upload"`) failed.
    */

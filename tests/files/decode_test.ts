@@ -28,7 +28,11 @@ describe("decodeBase64()", () => {
       const bytes = bytesOf(n, n + 1);
       const text = base64(bytes);
       assert.deepEqual(joined(decodeBase64(text, "x")), bytes, `${n} bytes`);
-      assert.deepEqual(joined(decodeBase64(text.replace(/=+$/, ""), "x")), bytes, `${n}, unpadded`);
+      const unpadded = text.replace(/=+$/, "");
+      const forgiving = { mode: "forgiving" } as const;
+      assert.deepEqual(joined(decodeBase64(unpadded, "x", forgiving)), bytes, `${n}, unpadded`);
+      const urlSafe = text.replaceAll("+", "-").replaceAll("/", "_");
+      assert.deepEqual(joined(decodeBase64(urlSafe, "x")), bytes, `${n}, URL-safe`);
     }
   });
 
@@ -39,13 +43,26 @@ describe("decodeBase64()", () => {
     assert.ok(decoded.parts.every((part) => part.buffer.byteLength <= 65_536));
   });
 
-  it("accepts the URL-safe alphabet and ASCII whitespace, and decodes a range", () => {
-    assert.deepEqual(joined(decodeBase64("-_8", "x")), new Uint8Array([0xfb, 0xff]));
+  it("accepts the URL-safe alphabet and line breaks, and decodes a range", () => {
+    assert.deepEqual(joined(decodeBase64("-_8=", "x")), new Uint8Array([0xfb, 0xff]));
     assert.deepEqual(
-      joined(decodeBase64(" aG\tVs\r\nbG8=\n", "x")),
+      joined(decodeBase64("aGVs\r\nbG8=\n", "x")),
       new TextEncoder().encode("hello"),
     );
-    assert.deepEqual(joined(decodeBase64("xxaGk=yy", "x", 2, 6)), new TextEncoder().encode("hi"));
+    assert.deepEqual(
+      joined(decodeBase64("xxaGk=yy", "x", { start: 2, end: 6 })),
+      new TextEncoder().encode("hi"),
+    );
+  });
+
+  it("forgives spaces and missing padding in forgiving mode (data URIs), like browsers", () => {
+    const forgiving = { mode: "forgiving" } as const;
+    assert.deepEqual(
+      joined(decodeBase64(" aG\tVs\r\nbG8\n", "x", forgiving)),
+      new TextEncoder().encode("hello"),
+    );
+    assert.throws(() => decodeBase64("aG=", "x", forgiving), /padding expected/);
+    assert.throws(() => decodeBase64("a", "x", forgiving), /lone final character/);
   });
 
   it("rejects what is not base64, saying where", () => {
@@ -56,6 +73,14 @@ describe("decodeBase64()", () => {
       ["aG==x", /"x" after "=" at character 4/],
       ["aGk==", /misplaced "=" at character 4/],
       ["é", /unexpected "é"/],
+      ["aG k=", /unexpected " " at character 2/],
+      ["aGk", /missing "=" padding/],
+      ["-_8", /missing "=" padding/],
+      ["aG=", /2 "=" of padding expected, 1 found/],
+      ["aGl=", /unused bits/],
+      ["aR==", /unused bits/],
+      ["+-==", /mixes the standard/],
+      ["a_b/", /mixes the standard/],
     ];
     for (const [text, message] of cases) {
       assert.throws(() => decodeBase64(text, "'data'"), (e: unknown) => {
@@ -69,7 +94,7 @@ describe("decodeBase64()", () => {
 describe("BlobBuilder", () => {
   it("keeps the bytes and their order across batches", async () => {
     const builder = new BlobBuilder();
-    const decoded = decodeBase64(base64(bytesOf(3 << 20)), "x", 0, undefined, builder.add);
+    const decoded = decodeBase64(base64(bytesOf(3 << 20)), "x", { sink: builder.add });
     assert.deepEqual(decoded.parts, [], "the parts went to the sink");
     const blob = builder.blob();
     assert.equal(blob.size, 3 << 20);

@@ -170,7 +170,7 @@ describe("files.upload() wire", () => {
       ["data:;base64,YQ==", { filename: "a.webp" }, "image/webp"],
       [new Uint8Array(1), { filename: "clip.MOV" }, "video/quicktime"],
       [new Uint8Array(1), {}, "application/octet-stream"],
-      ["YQ", { filename: "noext" }, "application/octet-stream"],
+      ["YQ==", { filename: "noext" }, "application/octet-stream"],
     ];
     for (const [data, options] of cases) await env.client.files.upload(data, options);
     const recorded = createdFiles(env.emulator).map((f) => f["content_type"]);
@@ -186,15 +186,16 @@ describe("files.upload() wire", () => {
     assert.equal((await download(env.emulator, file.uri)).type, "text/plain");
   });
 
-  it("decodes URL-safe, unpadded and wrapped base64, and percent-encoded data URIs", async () => {
+  it("decodes padded, line-wrapped and URL-safe base64, and percent-encoded data URIs", async () => {
     using env = setup();
     const bytes = new Uint8Array([0xfb, 0xff, 0xfe, 0x00, 0x3e]);
     const standard = base64(bytes); // "+//+AD4="
+    const urlSafe = standard.replaceAll("+", "-").replaceAll("/", "_");
     for (
       const text of [
         standard,
-        standard.replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, ""),
-        standard.slice(0, 4) + "\r\n " + standard.slice(4),
+        urlSafe,
+        standard.slice(0, 4) + "\r\n" + standard.slice(4) + "\n",
       ]
     ) {
       const file = await env.client.files.upload(text);
@@ -220,6 +221,47 @@ describe("files.upload() wire", () => {
     const whole: UploadProgress[] = [];
     await env.client.files.upload(new Blob([bytes]), { onProgress: (p) => whole.push(p) });
     assert.deepEqual(whole, [{ loaded: 0, total: 300_000 }, { loaded: 300_000, total: 300_000 }]);
+  });
+});
+
+describe("files.upload() of a string", () => {
+  it("refuses a string that is neither a data: URI nor valid base64, before any request", async () => {
+    using env = setup();
+    const cases: Array<[string, RegExp]> = [
+      ["hello world", /unexpected " " at character 5/],
+      ["hello", /lone final character/],
+      ["aGk", /padding/], // standard alphabet without its "="
+      ["aG=", /padding/],
+      ["aGl=", /unused bits/], // "aGk=" is "hi"; "l" sets bits no byte holds
+      ["a+b_", /mixes/],
+      ["YQ==YQ==", /after "="/],
+      ["aGVsbG8h!", /unexpected "!" at character 8/],
+      ["é", /unexpected "é"/],
+      ["data: 42 rows", /not a valid data URI/],
+    ];
+    for (const [text, reason] of cases) {
+      const error = await env.client.files.upload(text, { filename: "a.txt" }).then(
+        () => assert.fail(`${JSON.stringify(text)} was uploaded`),
+        (e: unknown) => e,
+      );
+      assert.ok(error instanceof TypeError, `${text}: ${error}`);
+      assert.match(error.message, /^Cannot upload file: 'data' is neither a data: URI nor base64/);
+      assert.match(error.message, reason, text);
+      assert.match(error.message, /new Blob\(\[text\]/, "suggests a Blob for text");
+    }
+    assert.equal(env.emulator.requests.length, 0, "nothing was sent");
+  });
+
+  it("stores exactly the bytes valid base64 encodes", async () => {
+    using env = setup();
+    for (const [text, bytes] of [["aGk=", "hi"], ["", ""], ["aGVsbG8gd29ybGQ=", "hello world"]]) {
+      const file = await env.client.files.upload(text as string);
+      assert.deepEqual(
+        (await download(env.emulator, file.uri)).bytes,
+        new TextEncoder().encode(bytes),
+        text,
+      );
+    }
   });
 });
 

@@ -35,6 +35,16 @@ export type {
   TaskEvent,
   TaskLog,
 } from "./src/tasks/types.ts";
+export type {
+  AppEntry,
+  AppFunctionName,
+  AppInput,
+  AppOutput,
+  AppSignature,
+  AppTaskRequest,
+  AppTypes,
+  RegisteredApp,
+} from "./src/apps/types.ts";
 export type { AccumulatedDelta, ToolCallDelta } from "./src/tasks/delta.ts";
 export {
   isTerminalStatus,

@@ -42,8 +42,10 @@ export class AgentTurnError extends InferenceError {
 }
 
 /**
- * The agent's structured output does not match its output schema (or is missing).
- * `output` is what the API sent; `issues` say what is wrong.
+ * The agent's structured output does not match its output schema (or is missing),
+ * or a task's output does not match `tasks.run`'s `outputSchema` (then `taskId`
+ * is set and `chatId` is empty). `output` is what the API sent; `issues` say
+ * what is wrong.
  *
  * @example
  * ```ts
@@ -55,8 +57,10 @@ export class AgentTurnError extends InferenceError {
  * ```
  */
 export class OutputValidationError extends InferenceError {
-  /** The chat of the turn. */
+  /** The chat of the turn (empty for a task). */
   readonly chatId: string;
+  /** The task whose output was checked (undefined for a chat). */
+  readonly taskId: string | undefined;
   /** The output as the API sent it. */
   readonly output: unknown;
   /** What the schema found wrong. */
@@ -68,11 +72,13 @@ export class OutputValidationError extends InferenceError {
     chatId: string,
     output: unknown,
     issues: ReadonlyArray<StandardSchemaIssue>,
-    options: InferenceErrorOptions = {},
+    options: InferenceErrorOptions & { taskId?: string | undefined } = {},
   ) {
-    super(message, { ...options, code: options.code ?? "invalid_output" });
+    const { taskId, ...rest } = options;
+    super(message, { ...rest, code: rest.code ?? "invalid_output" });
     this.name = "OutputValidationError";
     this.chatId = chatId;
+    this.taskId = taskId;
     this.output = output;
     this.issues = issues;
   }

@@ -9,6 +9,7 @@ import { SessionEndedError, SessionExpiredError, SessionNotFoundError } from "..
 import { type HttpClient, type RequestOptions, segment } from "../http/core.ts";
 import type { Tasks } from "../tasks/tasks.ts";
 import type { ApiTaskRequest, Task } from "../tasks/types.ts";
+import type { AppInput, AppOutput } from "../apps/types.ts";
 import type { AppSession, SessionOptions, SessionRunOptions } from "./types.ts";
 
 /**
@@ -67,15 +68,22 @@ export class Sessions {
    * emulator.close();
    * ```
    *
+   * @typeParam Ref The app reference; a registered app ({@linkcode AppTypes})
+   * gives the session its input and output types.
    * @param app App reference, `namespace/name` (optionally `@version`).
    * @param options Idle timeout and worker setup.
    * @returns The handle; its `id` is set once the first run was created.
    * @throws {TypeError} When `app` or an option is malformed.
    * @throws {RangeError} When `timeout` is not a whole number of seconds from 1 to 3600.
    */
-  open(app: string, options: SessionOptions = {}): Promise<Session> {
+  open<Ref extends string>(
+    app: Ref,
+    options: SessionOptions = {},
+  ): Promise<Session<AppInput<Ref> & object, AppOutput<Ref>>> {
     try {
-      return Promise.resolve(new Session(this, this.#tasks, app, options));
+      return Promise.resolve(
+        new Session<AppInput<Ref> & object, AppOutput<Ref>>(this, this.#tasks, app, options),
+      );
     } catch (error) {
       return Promise.reject(error);
     }
@@ -202,6 +210,9 @@ export class Sessions {
  * Disposable: with `await using`, leaving the block ends the session. Where
  * the runtime has no `Symbol.asyncDispose`, call `end()`.
  *
+ * @typeParam Input What `run()` takes (a registered app's input, or any object).
+ * @typeParam Output What its tasks' `output` is.
+ *
  * @example
  * ```ts
  * import { inference } from "@inferencesh/sdk";
@@ -216,7 +227,7 @@ export class Sessions {
  * emulator.close();
  * ```
  */
-export class Session implements AsyncDisposable {
+export class Session<Input extends object = object, Output = unknown> implements AsyncDisposable {
   /** The app the session runs. */
   readonly app: string;
   readonly #sessions: Sessions;
@@ -256,13 +267,16 @@ export class Session implements AsyncDisposable {
    * @throws {SessionEndedError} When `end()` was called, or the API says the session ended.
    * @throws {SessionExpiredError} When it expired.
    */
-  run(input: Record<string, unknown>, options: SessionRunOptions = {}): Promise<Task> {
-    const turn = this.#queue.then(() => this.#run(input, options));
+  run<RunInput extends Input = Input, RunOutput = Output>(
+    input: RunInput,
+    options: SessionRunOptions<RunOutput> = {},
+  ): Promise<Task<RunOutput, RunInput>> {
+    const turn = this.#queue.then(() => this.#run(input, options as SessionRunOptions));
     this.#queue = turn.catch(() => {});
-    return turn;
+    return turn as Promise<Task<RunOutput, RunInput>>;
   }
 
-  async #run(input: Record<string, unknown>, options: SessionRunOptions): Promise<Task> {
+  async #run(input: object, options: SessionRunOptions): Promise<Task> {
     if (this.#closed) {
       throw new SessionEndedError(
         `Cannot run "${this.app}" in session ${
@@ -274,7 +288,7 @@ export class Session implements AsyncDisposable {
     const { timeout, setup, infra, variant } = this.#options;
     const { function: fn, ...runOptions } = options;
     const starting = this.#id === undefined;
-    const params: ApiTaskRequest = {
+    const params: ApiTaskRequest<object> = {
       app: this.app,
       input,
       session: this.#id ?? "new",
@@ -287,7 +301,7 @@ export class Session implements AsyncDisposable {
     let started: () => void = () => {};
     if (starting) this.#starting = new Promise((resolve) => started = resolve);
     try {
-      return await this.#tasks.run(params, {
+      return await this.#tasks.run(params as ApiTaskRequest, {
         ...runOptions,
         onCreate: (task) => {
           if (starting && typeof task.session_id === "string" && task.session_id !== "") {

@@ -81,8 +81,10 @@ export interface SessionOptions {
  * import type { SessionRunOptions } from "@inferencesh/sdk";
  * const options: SessionRunOptions = { function: "generate", onUpdate: (t) => console.log(t.status) };
  * ```
+ *
+ * @typeParam Output The output type `outputSchema` produces.
  */
-export interface SessionRunOptions extends RunOptions {
+export interface SessionRunOptions<Output = unknown> extends RunOptions<Output> {
   /** The app function to call (the API's default is `"run"`). */
   function?: string | undefined;
 }

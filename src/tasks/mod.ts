@@ -68,6 +68,16 @@ export type { ClientOptions, FetchLike } from "../http/config.ts";
 export type { RequestOptions } from "../http/core.ts";
 export { type FollowOptions, type RunOptions, Tasks } from "./tasks.ts";
 export type { ApiTaskRequest, Infra, Task, TaskDelta, TaskEvent, TaskLog } from "./types.ts";
+export type {
+  AppEntry,
+  AppFunctionName,
+  AppInput,
+  AppOutput,
+  AppSignature,
+  AppTaskRequest,
+  AppTypes,
+  RegisteredApp,
+} from "../apps/types.ts";
 export type { AccumulatedDelta, ToolCallDelta } from "./delta.ts";
 export {
   isTerminalStatus,

@@ -174,11 +174,12 @@ const NAMES: readonly string[] = [
  * parseStatus("COMPLETED") === TaskStatusCompleted; // true
  * ```
  */
-export function parseStatus(value: unknown): number {
-  if (typeof value === "number") return value;
+export function parseStatus(value: unknown): TaskStatus {
+  // A number is kept even when newer than this SDK: the union names the known ones.
+  if (typeof value === "number") return value as TaskStatus;
   if (typeof value !== "string") return TaskStatusUnknown;
   const index = NAMES.indexOf(value.toLowerCase());
-  return index === -1 ? TaskStatusUnknown : index;
+  return index === -1 ? TaskStatusUnknown : index as TaskStatus;
 }
 
 /**

@@ -12,6 +12,16 @@ import { type FollowSettings, followTask } from "./follow.ts";
 import { type InputPreparer, refuseFiles } from "./input_files.ts";
 import type { ApiTaskRequest, Task, TaskDelta } from "./types.ts";
 import { validateTaskRequest } from "./validate.ts";
+import type {
+  AppEntry,
+  AppFunctionName,
+  AppInput,
+  AppOutput,
+  AppTaskRequest,
+  RegisteredApp,
+} from "../apps/types.ts";
+import type { StandardSchemaV1 } from "../agents/standard_schema.ts";
+import { checkOutput } from "./output_schema.ts";
 
 /**
  * How to follow a task: transport, reconnection and callbacks. Used by
@@ -73,6 +83,8 @@ export interface FollowOptions extends RequestOptions {
 /**
  * Options of {@linkcode Tasks.run}.
  *
+ * @typeParam Output The output type `outputSchema` produces.
+ *
  * @example
  * ```ts
  * import type { RunOptions } from "@inferencesh/sdk";
@@ -82,7 +94,14 @@ export interface FollowOptions extends RequestOptions {
  * };
  * ```
  */
-export interface RunOptions extends FollowOptions {
+export interface RunOptions<Output = unknown> extends FollowOptions {
+  /**
+   * A Standard Schema (zod, valibot, arktype…) the output of a completed task
+   * must match; it also types `output`. A mismatch rejects with
+   * `OutputValidationError` (its `output` is what the app returned, `taskId` the
+   * task). Failed and cancelled tasks, and `wait: false`, are not checked.
+   */
+  outputSchema?: StandardSchemaV1<unknown, Output> | undefined;
   /**
    * Wait for the task to end (`true`), or return the created task at once (`false`).
    * @default {true}
@@ -163,11 +182,63 @@ export class Tasks {
    * console.log(task.output);
    * emulator.close();
    * ```
+   *
+   * @example Type the input and output yourself
+   * ```ts
+   * import { inference } from "@inferencesh/sdk";
+   * import { createEmulator } from "@inferencesh/sdk/testing";
+   *
+   * interface EchoInput { prompt: string }
+   * interface EchoOutput { prompt: string }
+   * const emulator = createEmulator({ stepMs: 1 });
+   * const client = inference({ apiKey: "test", fetch: emulator.fetch });
+   * const input: EchoInput = { prompt: "hi" };
+   * const task = await client.tasks.run<EchoInput, EchoOutput>({ app: "infsh/echo", input });
+   * console.log(task.output?.prompt);
+   * emulator.close();
+   * ```
+   *
+   * @example Validate the output with any Standard Schema
+   * ```ts
+   * import { inference } from "@inferencesh/sdk";
+   * import { createEmulator } from "@inferencesh/sdk/testing";
+   * import { z } from "zod";
+   *
+   * const emulator = createEmulator({ stepMs: 1 });
+   * const client = inference({ apiKey: "test", fetch: emulator.fetch });
+   * const task = await client.tasks.run(
+   *   { app: "infsh/echo", input: { prompt: "hi" } },
+   *   { outputSchema: z.object({ prompt: z.string() }) },
+   * );
+   * console.log(task.output?.prompt.toUpperCase());
+   * emulator.close();
+   * ```
    */
-  async run(params: ApiTaskRequest, options: RunOptions = {}): Promise<Task> {
+  run<
+    Ref extends RegisteredApp,
+    Fn extends AppFunctionName<Ref> | undefined = undefined,
+    Output = AppOutput<Ref, Fn>,
+  >(
+    params: AppTaskRequest<Ref, Fn>,
+    options?: RunOptions<Output>,
+  ): Promise<Task<Output, AppInput<Ref, Fn>>>;
+  /** Runs an app that is not registered, with the input and output types given (or `unknown`). */
+  run<
+    Input extends object = Record<string, unknown>,
+    Output = unknown,
+    Ref extends string = string,
+  >(
+    params:
+      & ApiTaskRequest<Input>
+      & { app: Ref }
+      // A registered app must take the checked form above.
+      & ([AppEntry<Ref>] extends [never] ? unknown : { app: never }),
+    options?: RunOptions<Output>,
+  ): Promise<Task<Output, Input>>;
+  async run(params: ApiTaskRequest<object>, options: RunOptions = {}): Promise<Task> {
     validateTaskRequest(params);
     const settings = this.#settings(options);
-    const input = await this.#prepareInput(params.input, {
+    const input = await this.#prepareInput(params.input as Record<string, unknown>, {
       concurrency: options.uploadConcurrency ?? 4,
       signal: options.signal,
       timeoutMs: options.timeoutMs,
@@ -191,14 +262,16 @@ export class Tasks {
       : params.session === "new"
       ? undefined
       : params.session;
+    let final: Task;
     try {
-      return await this.#follow(task, settings, options, session);
+      final = await this.#follow(task, settings, options, session);
     } catch (error) {
       if (options.signal?.aborted && options.cancelOnAbort !== false) {
         await this.cancel(task.id, { maxRetries: 1 }).catch(() => {});
       }
       throw error;
     }
+    return options.outputSchema ? await checkOutput(final, options.outputSchema) : final;
   }
 
   /**
@@ -217,7 +290,10 @@ export class Tasks {
    * emulator.close();
    * ```
    */
-  async *stream(id: string, options: FollowOptions = {}): AsyncGenerator<Task, void, undefined> {
+  async *stream<Output = unknown>(
+    id: string,
+    options: FollowOptions = {},
+  ): AsyncGenerator<Task<Output>, void, undefined> {
     segment(id);
     const settings = this.#settings(options);
     const accumulated = emptyDelta();
@@ -226,7 +302,7 @@ export class Tasks {
         options.onDelta?.(event.delta, accumulateDelta(accumulated, event.delta.delta));
       } else {
         options.onUpdate?.(event.task);
-        yield event.task;
+        yield event.task as Task<Output>;
       }
     }
   }
@@ -246,8 +322,8 @@ export class Tasks {
    * emulator.close();
    * ```
    */
-  get(id: string, options: RequestOptions = {}): Promise<Task> {
-    return this.#http.json<Task>({
+  get<Output = unknown>(id: string, options: RequestOptions = {}): Promise<Task<Output>> {
+    return this.#http.json<Task<Output>>({
       method: "GET",
       path: `/tasks/${segment(id)}`,
       action: `get task "${id}"`,

@@ -4,6 +4,8 @@
  * @module
  */
 
+import type { TaskStatus } from "./status.ts";
+
 /**
  * One log stream of a task.
  *
@@ -54,19 +56,24 @@ export interface TaskEvent {
  * A task as the API returns it (`TaskDTO`). Only the fields most callers use are
  * spelled out; every other field the API sends is kept as is.
  *
+ * @typeParam Output The type of `output` once the task completed: what
+ * `tasks.run<Input, Output>()`, a registered app ({@linkcode AppTypes}) or an
+ * `outputSchema` says. `unknown` unless told.
+ * @typeParam Input The type of `input`.
+ *
  * @example
  * ```ts
  * import { type Task, TaskStatusCompleted } from "@inferencesh/sdk";
- * function show(task: Task) {
- *   if (task.status === TaskStatusCompleted) console.log(task.output);
+ * function show(task: Task<{ images: string[] }>) {
+ *   if (task.status === TaskStatusCompleted) console.log(task.output?.images);
  * }
  * ```
  */
-export interface Task {
+export interface Task<Output = unknown, Input = unknown> {
   /** Task id, e.g. `2f6ntq0v8c9zkx4w1h3m5r7y9b` (26 lowercase base32 characters). */
   id: string;
-  /** Integer status; see the `TaskStatus*` constants. */
-  status: number;
+  /** Status; compare with the `TaskStatus*` constants. */
+  status: TaskStatus;
   /** Id of the app that runs. */
   "app_id"?: string | undefined;
   /** Id of the app version that runs. */
@@ -80,9 +87,9 @@ export interface Task {
   /** The setup parameters it was given. */
   setup?: Record<string, unknown> | null | undefined;
   /** The input it was given (file values as URIs). */
-  input?: unknown;
-  /** The app's result, set once the task completed. */
-  output?: unknown;
+  input?: Input | undefined;
+  /** The app's result, set once the task completed (`null` or absent before). */
+  output?: Output | null | undefined;
   /** Why the task failed, set once it failed. */
   error?: string | null | undefined;
   /** What the app printed. */
@@ -115,6 +122,8 @@ export type Infra = "cloud" | "private" | "private_first";
 /**
  * The body of `POST /apps/run`: which app to run, with what input.
  *
+ * @typeParam Input The type of `input`: any object type, interfaces included.
+ *
  * @example
  * ```ts
  * import type { ApiTaskRequest } from "@inferencesh/sdk";
@@ -125,11 +134,11 @@ export type Infra = "cloud" | "private" | "private_first";
  * };
  * ```
  */
-export interface ApiTaskRequest {
+export interface ApiTaskRequest<Input extends object = Record<string, unknown>> {
   /** App reference: `namespace/name`, optionally `@version`. */
   app: string;
   /** Input for the app: a JSON object. */
-  input: Record<string, unknown>;
+  input: Input;
   /** Setup parameters; workers with the same setup are warm. */
   setup?: Record<string, unknown> | undefined;
   /** Where to run: `"cloud"`, `"private"` or `"private_first"`. */

@@ -10,7 +10,7 @@ import type { ApiTaskRequest } from "./types.ts";
 const INFRA = ["cloud", "private", "private_first"];
 
 /** Throws a `TypeError` or `RangeError` naming the first bad field of `params`. */
-export function validateTaskRequest(params: ApiTaskRequest): void {
+export function validateTaskRequest(params: ApiTaskRequest<object>): void {
   const fail = (field: string, problem: string, value: unknown): never => {
     throw new TypeError(`Cannot run task: '${field}' ${problem}: got ${describe(value)}`);
   };

@@ -1,0 +1,156 @@
+/**
+ * Type-level tests of typed apps: this file must compile (`deno task check`),
+ * and every `@ts-expect-error` below must stay an error, so typing that
+ * regresses (a wrong input accepted, a missing output field readable) fails
+ * the check. Nothing here runs.
+ *
+ * @module
+ */
+// deno-lint-ignore-file no-console
+
+import {
+  type InferenceClient,
+  type Task,
+  type TaskStatus,
+  TaskStatusCompleted,
+} from "@inferencesh/sdk";
+
+declare module "@inferencesh/sdk" {
+  interface AppTypes {
+    "acme/image": {
+      input: {
+        prompt: string;
+        images?: (Blob | string)[];
+        quality?: "low" | "medium" | "high";
+        n?: number;
+      };
+      output: { images: string[]; notice: string | null };
+      functions: {
+        upscale: { input: { image: Blob | string; scale: 2 | 4 }; output: { image: string } };
+      };
+      variants: "default" | "fp16";
+    };
+  }
+}
+
+interface FluxInput {
+  prompt: string;
+  steps?: number;
+}
+interface FluxOutput {
+  images: string[];
+}
+
+/** An object type standing in for a Standard Schema of `{ ok: boolean }`. */
+declare const okSchema: {
+  "~standard": {
+    version: 1;
+    vendor: "test";
+    validate: (value: unknown) => { value: { ok: boolean } };
+    types?: { input: unknown; output: { ok: boolean } };
+  };
+};
+
+export async function typed(client: InferenceClient): Promise<void> {
+  // Interfaces are accepted as input, for any app.
+  const fluxInput: FluxInput = { prompt: "a cat" };
+  const untyped = await client.tasks.run({ app: "black-forest-labs/flux", input: fluxInput });
+  const unknownOutput: unknown = untyped.output;
+
+  // Explicit input and output types.
+  const flux = await client.tasks.run<FluxInput, FluxOutput>({
+    app: "black-forest-labs/flux",
+    input: fluxInput,
+  });
+  const images: string[] | undefined = flux.output?.images;
+  // @ts-expect-error the output has no such field
+  flux.output?.seed;
+  // @ts-expect-error the input must be a FluxInput
+  await client.tasks.run<FluxInput, FluxOutput>({ app: "x/y", input: { steps: 1 } });
+
+  // A registered app: input checked, output typed, no type arguments.
+  const image = await client.tasks.run({
+    app: "acme/image",
+    input: { prompt: "a cat", quality: "high", n: 2 },
+  });
+  const urls: string[] | undefined = image.output?.images;
+  const notice: string | null | undefined = image.output?.notice;
+  // @ts-expect-error the output has no such field
+  image.output?.seed;
+  // @ts-expect-error the prompt is missing
+  await client.tasks.run({ app: "acme/image", input: { quality: "high" } });
+  // @ts-expect-error quality is not one of the enum values
+  await client.tasks.run({ app: "acme/image", input: { prompt: "x", quality: "ultra" } });
+  // @ts-expect-error the field is not part of the input
+  await client.tasks.run({ app: "acme/image", input: { prompt: "x", colour: "red" } });
+  // @ts-expect-error not one of the app's variants
+  await client.tasks.run({ app: "acme/image", input: { prompt: "x" }, variant: "int4" });
+
+  // A version suffix keeps the registration.
+  const pinned = await client.tasks.run({ app: "acme/image@v3", input: { prompt: "x" } });
+  const pinnedUrls: string[] | undefined = pinned.output?.images;
+  // @ts-expect-error the prompt is missing
+  await client.tasks.run({ app: "acme/image@v3", input: {} });
+
+  // A function of a registered app has its own input and output.
+  const upscaled = await client.tasks.run({
+    app: "acme/image",
+    function: "upscale",
+    input: { image: new Blob([]), scale: 4 },
+  });
+  const upscaledImage: string | undefined = upscaled.output?.image;
+  // @ts-expect-error scale must be 2 or 4
+  await client.tasks.run({
+    app: "acme/image",
+    function: "upscale",
+    input: { image: "", scale: 3 },
+  });
+
+  // outputSchema types the output.
+  const checked = await client.tasks.run(
+    { app: "black-forest-labs/flux", input: fluxInput },
+    { outputSchema: okSchema },
+  );
+  const ok: boolean | undefined = checked.output?.ok;
+  // @ts-expect-error the schema's output has no such field
+  checked.output?.images;
+
+  // get and stream take an output type.
+  const got = await client.tasks.get<FluxOutput>("t");
+  const gotImages: string[] | undefined = got.output?.images;
+  for await (const update of client.tasks.stream<FluxOutput>("t")) {
+    const streamed: string[] | undefined = update.output?.images;
+    console.log(streamed);
+  }
+
+  // Sessions: registered apps type the handle; run() takes types too.
+  const session = await client.sessions.open("acme/image");
+  const inSession = await session.run({ prompt: "x" });
+  const sessionImages: string[] | undefined = inSession.output?.images;
+  // @ts-expect-error the prompt is missing
+  await session.run({ n: 1 });
+  const other = await client.sessions.open("black-forest-labs/flux");
+  const otherTask = await other.run<FluxInput, FluxOutput>(fluxInput);
+  const otherImages: string[] | undefined = otherTask.output?.images;
+
+  // Task.status is the TaskStatus union.
+  const status: TaskStatus = flux.status;
+  // @ts-expect-error 42 is not a status
+  const wrong: Task["status"] = 42;
+  if (flux.status === TaskStatusCompleted) console.log(flux.output?.images);
+
+  console.log(
+    unknownOutput,
+    images,
+    urls,
+    notice,
+    pinnedUrls,
+    upscaledImage,
+    ok,
+    gotImages,
+    sessionImages,
+    otherImages,
+    status,
+    wrong,
+  );
+}

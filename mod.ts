@@ -75,14 +75,11 @@ export { UploadError, type UploadStep } from "./src/errors.ts";
 
 // -- agents (issue 4) --
 export { Agents, type CreateAgentOptions } from "./src/agents/agents.ts";
-export {
-  Agent,
-  type AgentReply,
-  type Attachment,
-  type ChatStreamOptions,
-  type SendMessageOptions,
-  type ToolCall,
-} from "./src/agents/agent.ts";
+export { Agent } from "./src/agents/agent.ts";
+export type { ChatStreamOptions, SendMessageOptions } from "./src/agents/agent_options.ts";
+export type { Attachment } from "./src/agents/attachments.ts";
+export type { ToolCall } from "./src/agents/tool_runner.ts";
+export type { AgentReply } from "./src/agents/turn.ts";
 export type { ToolAction } from "./src/agents/chat_api.ts";
 export { AgentTurnError, OutputValidationError } from "./src/agents/errors.ts";
 export {

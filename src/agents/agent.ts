@@ -1,21 +1,27 @@
 /**
  * One conversation with an agent: send messages, follow each turn (over the
  * chat stream, or by polling) to its end, run client tools, read the structured
- * output.
+ * output. The facade over the turn (`turn.ts`), the tool runner
+ * (`tool_runner.ts`), attachments (`attachments.ts`) and subscriptions
+ * (`subscription.ts`).
  *
  * @module
  */
 
 import { InferenceError } from "../errors.ts";
-import { delay } from "../http/config.ts";
 import type { HttpClient, RequestOptions } from "../http/core.ts";
 import { linkSignals } from "../http/signals.ts";
-import { type ReconnectSettings, reconnectSettings } from "../streaming/reconnect.ts";
-import { type AccumulatedDelta, accumulateDelta, emptyDelta } from "../tasks/delta.ts";
 import type { NormalizedAgent } from "./agent_config.ts";
 import {
+  type ChatStreamOptions,
+  type FollowSettings,
+  followSettings,
+  type SendMessageOptions,
+} from "./agent_options.ts";
+import { attach, checkAttachments, type Uploader } from "./attachments.ts";
+import {
+  type CreatedMessages,
   postMessage,
-  resultText,
   stopChat,
   submitToolResult,
   type ToolAction,
@@ -23,198 +29,15 @@ import {
 import { pollChat } from "./chat_poll.ts";
 import { readChat } from "./chat_read.ts";
 import { type ChatEvent, followChat } from "./chat_stream.ts";
-import { AgentTurnError, OutputValidationError } from "./errors.ts";
-import { describeIssues } from "./standard_schema.ts";
-import { FINAL_MESSAGE_STATUSES, isChatBusy, TurnGate } from "./turn_gate.ts";
-import type { Chat, ChatDelta, ChatMessage, ClientTool, ToolInvocation } from "./types.ts";
+import { chatsOf, messagesOf, subscribe } from "./subscription.ts";
+import { ToolRunner } from "./tool_runner.ts";
+import { type AgentReply, Turn } from "./turn.ts";
+import type { Chat, ChatMessage } from "./types.ts";
 
-/**
- * How to follow a chat: over its stream or by polling, reconnection and time
- * limits.
- *
- * @example
- * ```ts
- * import type { ChatStreamOptions } from "@inferencesh/sdk";
- * const streamed: ChatStreamOptions = { idleTimeoutMs: 15_000, maxReconnects: 10 };
- * const polled: ChatStreamOptions = { stream: false, pollIntervalMs: 1_000 }; // e.g. in a Worker
- * ```
- */
-export interface ChatStreamOptions {
-  /** Stops following; the call rejects with `signal.reason`. */
-  signal?: AbortSignal | undefined;
-  /**
-   * Follow over the chat stream (`true`), or by polling (`false`: for places
-   * that cut long responses, such as Workers and some proxies). Polling reads
-   * `GET /chats/{id}/status`, and the chat while the agent works; it sees no
-   * token deltas (a reply's text then comes to `onDelta` in one piece, once
-   * final), and reports only what changed since the last poll.
-   * @default {the client's `stream` option, true}
-   */
-  stream?: boolean | undefined;
-  /**
-   * Pause between polls in ms, when `stream` is `false`.
-   * @default {the client's `pollIntervalMs`, 2000}
-   */
-  pollIntervalMs?: number | undefined;
-  /**
-   * Reconnects (or, polling, failed polls) allowed in a row before the call
-   * rejects with the last error; any event resets the count.
-   * @default {5}
-   */
-  maxReconnects?: number | undefined;
-  /**
-   * First reconnect (or repeated poll) delay in ms; it doubles per failure (with
-   * jitter), up to 8 s.
-   * @default {1000}
-   */
-  reconnectDelayMs?: number | undefined;
-  /**
-   * How long an open stream may stay silent (the server sends a heartbeat about
-   * every 10 s) before it counts as stalled and is reconnected.
-   * @default {30000}
-   */
-  idleTimeoutMs?: number | undefined;
-  /** Overrides the client's `timeoutMs` for each request and stream connect. */
-  timeoutMs?: number | undefined;
-  /** Overrides the client's `maxRetries` for each request. */
-  maxRetries?: number | undefined;
-}
-
-/**
- * A file to attach to a message: a `Blob`/`File` (uploaded first), or a file
- * already uploaded (`{ uri }`, e.g. what `client.files.upload()` returned, or a
- * URI string).
- *
- * @example
- * ```ts
- * import type { Attachment } from "@inferencesh/sdk";
- * const attachments: Attachment[] = [
- *   new Blob(["hello"], { type: "text/plain" }),
- *   { uri: "https://example.com/cat.png", "content_type": "image/png" },
- * ];
- * ```
- */
-export type Attachment =
-  | Blob
-  | string
-  | { uri: string; "content_type"?: string | undefined; [field: string]: unknown };
-
-/**
- * A client tool call, as `onToolCall` reports it.
- *
- * @example
- * ```ts
- * import type { ToolCall } from "@inferencesh/sdk";
- * const onToolCall = (call: ToolCall): void => {
- *   if (!call.handled) console.log(`answer ${call.name} with submitToolResult("${call.id}", …)`);
- * };
- * ```
- */
-export interface ToolCall {
-  /** The invocation id; pass it to `submitToolResult`. */
-  id: string;
-  /** The tool's name. */
-  name: string;
-  /** The arguments the model passed. */
-  args: Record<string, unknown>;
-  /**
-   * `true` when the SDK ran the tool's handler and submitted `result`; `false`
-   * when the caller must answer with `submitToolResult` (no handler, or the tool
-   * needs approval).
-   */
-  handled: boolean;
-  /** Whether the tool needs a person's approval (then the SDK never runs it). */
-  requiresApproval: boolean;
-  /** The result submitted (when `handled`). */
-  result?: string | undefined;
-  /** Whether `result` describes an error: invalid arguments, or the handler threw. */
-  isError?: boolean | undefined;
-  /** The invocation as the API sent it. */
-  invocation: ToolInvocation;
-}
-
-/**
- * Options of {@linkcode Agent.sendMessage}.
- *
- * @example
- * ```ts
- * import type { SendMessageOptions } from "@inferencesh/sdk";
- * const options: SendMessageOptions = {
- *   onDelta: (_delta, soFar) => console.log(soFar.response),
- *   signal: AbortSignal.timeout(120_000),
- * };
- * ```
- */
-export interface SendMessageOptions extends ChatStreamOptions {
-  /** Called with each message of the turn (the user's and the agent's), merged, as it changes. */
-  onMessage?: ((message: ChatMessage) => void) | undefined;
-  /** Called with the chat as it changes (status, run, output). */
-  onChat?: ((chat: Chat) => void) | undefined;
-  /**
-   * Called for every new token delta, with the message's text so far
-   * (`soFar.response`). Deltas a reconnect replays are dropped by `seq`; if some
-   * were lost, a last delta without `seq` brings the text up to the final
-   * message, so the deltas of a message add up to its text. Polling
-   * (`stream: false`) sees no deltas: the reply's text then comes as that one
-   * last delta.
-   */
-  onDelta?: ((delta: ChatDelta, soFar: AccumulatedDelta) => void) | undefined;
-  /**
-   * Called for every client tool call: after the SDK ran its handler and
-   * submitted the result (`handled: true`), or when the caller must answer
-   * (`handled: false`, with `submitToolResult`; until someone does, the turn
-   * waits, as the agent does). A rejection fails the turn. Without `onToolCall`,
-   * a call nobody can answer (no handler, or approval needed) is answered with
-   * `{"status": "not_available", …}` so the model can go on.
-   */
-  onToolCall?: ((call: ToolCall) => unknown) | undefined;
-  /** Files to attach; images among them (by content type) are sent as images. */
-  files?: ReadonlyArray<Attachment> | undefined;
-  /** Images to attach. */
-  images?: ReadonlyArray<Attachment> | undefined;
-}
-
-/**
- * What {@linkcode Agent.sendMessage} resolves with once the turn is over.
- *
- * @typeParam Output The structured output's type.
- *
- * @example
- * ```ts
- * import type { AgentReply } from "@inferencesh/sdk";
- * const show = (reply: AgentReply): string => `${reply.chatId}: ${reply.text}`;
- * ```
- */
-export interface AgentReply<Output = unknown> {
-  /** The chat. */
-  chatId: string;
-  /** The final assistant message. */
-  message: ChatMessage;
-  /** Its text parts, joined. */
-  text: string;
-  /**
-   * The structured output: parsed and validated by the output schema when it
-   * is a Standard Schema; the chat's `output` as sent otherwise (`undefined`
-   * when there is none).
-   */
-  output: Output;
-  /** The user message, as the API recorded it. */
-  userMessage: ChatMessage | undefined;
-  /** The chat as last seen. */
-  chat: Chat;
-}
-
-/** What an agent needs from `client.files`. */
-export interface Uploader {
-  upload(
-    data: Blob,
-    options?: {
-      filename?: string | undefined;
-      contentType?: string | undefined;
-      signal?: AbortSignal | undefined;
-    },
-  ): Promise<{ uri: string; "content_type"?: string | undefined }>;
-}
+export type { ChatStreamOptions, SendMessageOptions } from "./agent_options.ts";
+export type { Attachment, Uploader } from "./attachments.ts";
+export type { ToolCall } from "./tool_runner.ts";
+export type { AgentReply } from "./turn.ts";
 
 /** How an {@linkcode Agent} is set up (internal; see `client.agents.create`). */
 export interface AgentInit {
@@ -230,12 +53,6 @@ export interface AgentInit {
   random: () => number;
 }
 
-/** How an agent follows a chat: the reconnect settings plus the transport. */
-interface FollowSettings extends ReconnectSettings {
-  stream: boolean;
-  pollIntervalMs: number;
-}
-
 /** What a follower of one turn (or subscription) is told besides its settings. */
 interface FollowHooks {
   signal: AbortSignal;
@@ -248,12 +65,6 @@ interface FollowHooks {
   /** Polling: whether the messages of the first read are reported (a turn's are its own). */
   reportFirst: boolean;
 }
-
-const DISPATCHED_STATUSES: ReadonlySet<string> = new Set([
-  "in_progress",
-  "awaiting_input",
-  "awaiting_approval",
-]);
 
 /**
  * A conversation with one agent. Create it with `client.agents.create()`.
@@ -289,11 +100,10 @@ export class Agent<Output = unknown> {
   readonly #name: string | undefined;
   readonly #context: Record<string, string> | undefined;
   readonly #random: () => number;
+  readonly #tools: ToolRunner;
   #chatId: string | undefined;
   #lifetime = new AbortController();
   #busy = false;
-  /** Invocation ids already handed to a handler or to `onToolCall` (once each). */
-  readonly #dispatched = new Set<string>();
 
   /** Created by `client.agents.create()`. */
   constructor(init: AgentInit) {
@@ -304,6 +114,7 @@ export class Agent<Output = unknown> {
     this.#context = init.context;
     this.#chatId = init.chatId;
     this.#random = init.random;
+    this.#tools = new ToolRunner(init.http, init.agent.clientTools);
   }
 
   /**
@@ -392,29 +203,26 @@ export class Agent<Output = unknown> {
       );
     }
     this.#busy = true;
-    const turn = new AbortController();
+    const abort = new AbortController();
     const lifetime = this.#lifetime.signal;
     const link = linkSignals([options.signal, lifetime]);
-    const onAbort = (): void => turn.abort(link.signal.reason);
+    const onAbort = (): void => abort.abort(link.signal.reason);
     link.signal.addEventListener("abort", onAbort, { once: true });
     if (link.signal.aborted) onAbort();
     const request = { timeoutMs: settings.timeoutMs, maxRetries: settings.maxRetries };
     let chatId = this.#chatId;
     let events: AsyncGenerator<ChatEvent, void, undefined> | undefined;
-    // Known once the POST answers; the follower asks for them when it reads the chat.
-    let userOrder: number | undefined;
-    let gate: TurnGate | undefined;
+    let turn: Turn<Output> | undefined;
+    const follow = (id: string, reconcileFirst: boolean) =>
+      this.#follow(id, settings, {
+        signal: abort.signal,
+        reconcileFirst,
+        reportFirst: true,
+        messagesFrom: () => turn?.userOrder,
+        mustRead: () => turn?.settled !== true,
+      });
     try {
-      const uploaded = await this.#attach(files, images, turn.signal);
-      const newChat = chatId === undefined;
-      const follow = (id: string, reconcileFirst: boolean) =>
-        this.#follow(id, settings, {
-          signal: turn.signal,
-          reconcileFirst,
-          reportFirst: true,
-          messagesFrom: () => userOrder,
-          mustRead: () => gate?.settled !== true,
-        });
+      const uploaded = await attach(this.#files, files, images, abort.signal);
       if (chatId !== undefined) {
         // Open the stream first, so nothing the POST causes is missed (protocol §6.3).
         events = follow(chatId, false);
@@ -422,31 +230,40 @@ export class Agent<Output = unknown> {
       }
       const created = await postMessage(this.#http, this.#body(text, uploaded), {
         ...request,
-        signal: turn.signal,
+        signal: abort.signal,
       });
-      const user = created["user_message"];
-      const assistant = created["assistant_message"];
-      if (typeof user?.order === "number") userOrder = user.order;
-      gate = new TurnGate(newChat, assistant?.id, user);
-      if (chatId === undefined) {
-        // A queued first message may come without an assistant message (§9 A6).
-        chatId = assistant?.["chat_id"] ?? user?.["chat_id"];
-        if (typeof chatId !== "string" || chatId === "") {
-          throw new InferenceError("Cannot send message: the API's answer names no chat");
-        }
+      const newChat = chatId === undefined;
+      chatId ??= chatOf(created);
+      turn = new Turn<Output>({
+        http: this.#http,
+        chatId,
+        newChat,
+        created,
+        callbacks: options,
+        outputSchema: this.#agent.outputSchema,
+        mayHaveOutput: this.#agent.hasOutputSchema || "agent" in this.#agent.body,
+      });
+      if (newChat) {
         this.#chatId = chatId;
         events = follow(chatId, true);
       }
-      return await this.#followTurn(
-        events as AsyncGenerator<ChatEvent, void, undefined>,
+      const tools = this.#tools.forTurn({
         chatId,
-        gate,
-        user,
-        options,
-        turn,
-      );
+        onToolCall: options.onToolCall,
+        signal: abort.signal,
+      });
+      while (!turn.ended) {
+        const step = await Promise.race([events!.next(), tools.failure]);
+        if (step.done) throw new InferenceError(`Cannot follow chat "${chatId}": the stream ended`);
+        turn.apply(step.value);
+        if (step.value.kind === "message") tools.dispatch(step.value.message);
+      }
+      // The turn is over: close the stream now, not at the next message (§9 A10).
+      await events!.return();
+      abort.abort();
+      return await turn.result({ ...request, signal: options.signal });
     } catch (error) {
-      turn.abort(error);
+      abort.abort(error);
       events?.return().catch(() => {});
       if (options.signal?.aborted) {
         // The caller gave up on the turn: stop it on the server too.
@@ -458,285 +275,11 @@ export class Agent<Output = unknown> {
       if (lifetime.aborted) throw lifetime.reason;
       throw error;
     } finally {
-      turn.abort();
+      abort.abort();
       link.signal.removeEventListener("abort", onAbort);
       link.dispose();
       this.#busy = false;
     }
-  }
-
-  async #followTurn(
-    events: AsyncGenerator<ChatEvent, void, undefined>,
-    chatId: string,
-    gate: TurnGate,
-    user: ChatMessage | undefined,
-    options: SendMessageOptions,
-    turn: AbortController,
-  ): Promise<AgentReply<Output>> {
-    const messages = new Map<string, ChatMessage>();
-    const accumulated = new Map<string, AccumulatedDelta>();
-    const userOrder = typeof user?.order === "number" ? user.order : undefined;
-    let chat: Chat = { id: chatId, status: "" };
-    // Whether the last chat seen (not a run update) was idle: its `output` is then this turn's.
-    let idleChatSeen = false;
-    let fail: (error: unknown) => void = () => {};
-    const failed = new Promise<never>((_, reject) => {
-      fail = reject;
-    });
-    failed.catch(() => {});
-    const track = (work: Promise<unknown>): void => {
-      work.catch((error: unknown) => fail(error));
-    };
-    let latestUser = user;
-    // Messages whose text is final: later deltas for them are stale replays.
-    const finished = new Set<string>();
-    // When deltas were lost (the stream dropped and the server did not replay
-    // them), one last delta without `seq` carries the rest of the final text, so
-    // the deltas add up to the message whenever the streamed text is its start.
-    const catchUp = (message: ChatMessage): void => {
-      if (message.status !== "ready" || finished.has(message.id)) return;
-      finished.add(message.id);
-      const text = textOf(message);
-      let soFar = accumulated.get(message.id);
-      const have = soFar?.response ?? "";
-      if (text.length <= have.length || !text.startsWith(have)) return;
-      if (!soFar) accumulated.set(message.id, soFar = emptyDelta());
-      const delta: ChatDelta = {
-        delta: { response: text.slice(have.length) },
-        "resource_id": message.id,
-      };
-      accumulateDelta(soFar, delta.delta);
-      options.onDelta?.(delta, soFar);
-    };
-
-    while (!gate.ended) {
-      const step = await Promise.race([events.next(), failed]);
-      if (step.done) throw new InferenceError(`Cannot follow chat "${chatId}": the stream ended`);
-      const event = step.value;
-      switch (event.kind) {
-        case "chat":
-          chat = event.chat;
-          options.onChat?.(chat);
-          idleChatSeen = gate.observeChat(event.data) && !isChatBusy(event.data);
-          break;
-        case "run":
-          chat = event.chat;
-          options.onChat?.(chat);
-          gate.observeChat({ "active_run": event.run });
-          break;
-        case "message": {
-          const message = event.message;
-          messages.set(message.id, message);
-          if (message.id === user?.id) latestUser = message;
-          const ofThisTurn = userOrder === undefined || message.id === user?.id ||
-            (typeof message.order === "number" && message.order >= userOrder);
-          if (
-            gate.assistantId === undefined && ofThisTurn && message.role === "assistant"
-          ) {
-            gate.assistantId = message.id;
-          }
-          if (ofThisTurn && message.id === gate.assistantId) catchUp(message);
-          if (ofThisTurn) options.onMessage?.(message);
-          this.#dispatch(message, chatId, options, turn.signal, track);
-          gate.observeMessage(message);
-          break;
-        }
-        case "delta": {
-          const delta = event.delta;
-          const id = delta["resource_id"];
-          if (finished.has(id)) break;
-          let soFar = accumulated.get(id);
-          if (!soFar) accumulated.set(id, soFar = emptyDelta());
-          accumulateDelta(soFar, delta.delta);
-          options.onDelta?.(delta, soFar);
-          break;
-        }
-      }
-    }
-    // The turn is over: close the stream now, not at the next message (§9 A10).
-    await events.return();
-    turn.abort();
-    const request = {
-      signal: options.signal,
-      timeoutMs: options.timeoutMs,
-      maxRetries: options.maxRetries,
-    };
-    return await this.#reply(chatId, gate, latestUser, chat, messages, idleChatSeen, request);
-  }
-
-  /** Builds the reply from what the stream said, re-reading the chat if it missed the end. */
-  async #reply(
-    chatId: string,
-    gate: TurnGate,
-    user: ChatMessage | undefined,
-    seen: Chat,
-    messages: Map<string, ChatMessage>,
-    idleChatSeen: boolean,
-    request: RequestOptions,
-  ): Promise<AgentReply<Output>> {
-    let chat = seen;
-    const find = (list: Iterable<ChatMessage>): ChatMessage | undefined => {
-      if (gate.assistantId !== undefined) {
-        for (const message of list) if (message.id === gate.assistantId) return message;
-        return undefined;
-      }
-      let latest: ChatMessage | undefined;
-      for (const message of list) {
-        if (message.role !== "assistant") continue;
-        if (user?.order !== undefined && message.order < user.order) continue;
-        if (!latest || message.order > latest.order) latest = message;
-      }
-      return latest;
-    };
-    let message = find(messages.values());
-    // The turn usually ends on the run's completion, just before the idle chat that
-    // carries the output: then the output is read with the chat (a template may
-    // have an output schema this side does not know of).
-    const mayHaveOutput = this.#agent.hasOutputSchema || "agent" in this.#agent.body;
-    const missingOutput = mayHaveOutput && !idleChatSeen;
-    if (!message || !FINAL_MESSAGE_STATUSES.has(String(message.status)) || missingOutput) {
-      const current = await readChat(this.#http, chatId, request, user?.order);
-      chat = { ...chat, ...current };
-      message = find(current["chat_messages"] ?? []) ?? message;
-    }
-    if (!message) {
-      const listed = (chat["chat_messages"] ?? []).find((m) => m.id === user?.id) ?? user;
-      if (listed?.status === "cancelled") {
-        throw new AgentTurnError(
-          `Cannot finish turn in chat "${chatId}": the queued message was cancelled`,
-          chatId,
-          "cancelled",
-          undefined,
-        );
-      }
-      throw new InferenceError(
-        `Cannot finish turn in chat "${chatId}": the API sent no assistant message`,
-      );
-    }
-    const run = chat["active_run"];
-    if (message.status === "failed" || (run?.state === "failed" && message.status !== "ready")) {
-      const reason = errorText(message) ?? run?.error ?? "no reason given";
-      throw new AgentTurnError(
-        `Cannot finish turn in chat "${chatId}": the agent failed: ${reason}`,
-        chatId,
-        "failed",
-        message,
-      );
-    }
-    if (message.status === "cancelled") {
-      throw new AgentTurnError(
-        `Cannot finish turn in chat "${chatId}": the turn was stopped`,
-        chatId,
-        "cancelled",
-        message,
-      );
-    }
-    let output: unknown = chat.output ?? undefined;
-    const schema = this.#agent.outputSchema;
-    if (schema) {
-      const result = await schema["~standard"].validate(output);
-      if (result.issues !== undefined) {
-        throw new OutputValidationError(
-          `Cannot read the output of chat "${chatId}": it does not match the output schema: ${
-            output === undefined ? "no output was produced" : describeIssues(result.issues)
-          }`,
-          chatId,
-          output,
-          result.issues,
-        );
-      }
-      output = result.value;
-    }
-    return {
-      chatId,
-      message,
-      text: textOf(message),
-      output: output as Output,
-      userMessage: user,
-      chat,
-    };
-  }
-
-  /** Runs (or reports) the client tool calls of a message, once per invocation. */
-  #dispatch(
-    message: ChatMessage,
-    chatId: string,
-    options: SendMessageOptions,
-    signal: AbortSignal,
-    track: (work: Promise<unknown>) => void,
-  ): void {
-    const invocations = message["tool_invocations"];
-    if (!Array.isArray(invocations)) return;
-    for (const invocation of invocations) {
-      if (invocation?.type !== "client" || !DISPATCHED_STATUSES.has(String(invocation.status))) {
-        continue;
-      }
-      if (typeof invocation.id !== "string" || this.#dispatched.has(invocation.id)) continue;
-      this.#dispatched.add(invocation.id);
-      const name = String(invocation.function?.name ?? "");
-      const tool = this.#agent.clientTools.get(name);
-      const requiresApproval = tool?.["require_approval"] === true ||
-        invocation.status === "awaiting_approval";
-      const call: ToolCall = {
-        id: invocation.id,
-        name,
-        args: argumentsOf(invocation),
-        handled: false,
-        requiresApproval,
-        invocation,
-      };
-      if (!tool?.handler || requiresApproval) {
-        if (options.onToolCall) {
-          // Left to the caller, who answers with submitToolResult().
-          track(Promise.resolve().then(() => options.onToolCall?.(call)));
-        } else {
-          // Nobody here can answer it: tell the model so, rather than leave the turn
-          // waiting forever for a result that cannot come.
-          const result = JSON.stringify({
-            status: "not_available",
-            message: `Client tool "${name}" ${
-              requiresApproval ? "needs approval" : "has no handler"
-            } and no onToolCall was given to answer it`,
-          });
-          track(submitToolResult(this.#http, call.id, result, { signal }));
-        }
-        continue;
-      }
-      track(this.#runTool(tool, call, chatId, options, signal));
-    }
-  }
-
-  async #runTool(
-    tool: ClientTool,
-    call: ToolCall,
-    chatId: string,
-    options: SendMessageOptions,
-    signal: AbortSignal,
-  ): Promise<void> {
-    let result: string;
-    let isError = false;
-    try {
-      const value = await tool.handler!(call.args, {
-        id: call.id,
-        name: call.name,
-        chatId,
-        signal,
-      });
-      result = value === undefined ? "" : resultText(value, `result of tool "${call.name}"`);
-    } catch (error) {
-      if (signal.aborted) return;
-      // The model reads the failure and may try again; the turn goes on.
-      isError = true;
-      const reason = error instanceof Error ? error.message : String(error);
-      result = JSON.stringify({
-        error: reason.startsWith("Invalid arguments")
-          ? reason
-          : `Tool "${call.name}" failed: ${reason}`,
-      });
-    }
-    if (signal.aborted) return;
-    await submitToolResult(this.#http, call.id, result, { signal });
-    await options.onToolCall?.({ ...call, handled: true, result, isError });
   }
 
   /**
@@ -864,9 +407,7 @@ export class Agent<Output = unknown> {
     chatId?: string,
     options: ChatStreamOptions = {},
   ): AsyncGenerator<ChatMessage, void, undefined> {
-    for await (const event of this.#subscribe(chatId, options)) {
-      if (event.kind === "message") yield event.message;
-    }
+    yield* messagesOf(this.#subscribe(chatId, options));
   }
 
   /**
@@ -898,12 +439,11 @@ export class Agent<Output = unknown> {
     chatId?: string,
     options: ChatStreamOptions = {},
   ): AsyncGenerator<Chat, void, undefined> {
-    for await (const event of this.#subscribe(chatId, options)) {
-      if (event.kind === "chat" || event.kind === "run") yield event.chat;
-    }
+    yield* chatsOf(this.#subscribe(chatId, options));
   }
 
-  async *#subscribe(
+  /** The events of a chat for a subscription; throws when there is no chat to follow. */
+  #subscribe(
     chatId: string | undefined,
     options: ChatStreamOptions,
   ): AsyncGenerator<ChatEvent, void, undefined> {
@@ -914,21 +454,9 @@ export class Agent<Output = unknown> {
       );
     }
     const settings = this.#settings(options);
-    const lifetime = this.#lifetime.signal;
-    const link = linkSignals([options.signal, lifetime]);
-    try {
-      yield* this.#follow(id, settings, {
-        signal: link.signal,
-        reconcileFirst: false,
-        reportFirst: false,
-      });
-    } catch (error) {
-      // A disconnect ends the subscription quietly; the caller's own abort is thrown.
-      if (lifetime.aborted && !options.signal?.aborted) return;
-      throw error;
-    } finally {
-      link.dispose();
-    }
+    const open = (signal: AbortSignal) =>
+      this.#follow(id, settings, { signal, reconcileFirst: false, reportFirst: false });
+    return subscribe(open, options.signal, this.#lifetime.signal);
   }
 
   /**
@@ -970,19 +498,11 @@ export class Agent<Output = unknown> {
   reset(): void {
     this.disconnect();
     this.#chatId = undefined;
-    this.#dispatched.clear();
+    this.#tools.clear();
   }
 
   #settings(options: ChatStreamOptions): FollowSettings {
-    const defaults = this.#http.config;
-    if (options.stream !== undefined && typeof options.stream !== "boolean") {
-      throw new TypeError("Invalid option 'stream': must be a boolean");
-    }
-    return {
-      ...reconnectSettings(options, defaults, this.#random),
-      stream: options.stream ?? defaults.stream,
-      pollIntervalMs: delay("pollIntervalMs", options.pollIntervalMs, defaults.pollIntervalMs),
-    };
+    return followSettings(options, this.#http.config, this.#random);
   }
 
   /** Follows the chat over its stream, or by polling. */
@@ -1014,80 +534,14 @@ export class Agent<Output = unknown> {
     body.input = input;
     return body;
   }
+}
 
-  /** Uploads Blobs and sorts every attachment into image and file URIs. */
-  async #attach(
-    files: Attachment[],
-    images: Attachment[],
-    signal: AbortSignal,
-  ): Promise<{ images: string[]; files: string[] }> {
-    const out = { images: [] as string[], files: [] as string[] };
-    const place = async (attachment: Attachment, asImage: boolean): Promise<void> => {
-      let uri: string;
-      let type: string | undefined;
-      if (typeof attachment === "string") {
-        uri = attachment;
-      } else if (attachment instanceof Blob) {
-        if (!this.#files || typeof this.#files.upload !== "function") {
-          throw new TypeError("Cannot attach a Blob: this client cannot upload files");
-        }
-        const name = (attachment as { name?: unknown }).name;
-        const file = await this.#files.upload(attachment, {
-          filename: typeof name === "string" && name !== "" ? name : undefined,
-          contentType: attachment.type || undefined,
-          signal,
-        });
-        uri = file.uri;
-        type = file["content_type"] ?? attachment.type;
-      } else {
-        uri = attachment.uri;
-        type = attachment["content_type"];
-      }
-      (asImage || (type ?? "").startsWith("image/") ? out.images : out.files).push(uri);
-    };
-    for (const attachment of images) await place(attachment, true);
-    for (const attachment of files) await place(attachment, false);
-    return out;
+/** The chat a first message started, as the answer of `POST /agents/run` names it. */
+function chatOf(created: CreatedMessages): string {
+  // A queued first message may come without an assistant message (§9 A6).
+  const chatId = created["assistant_message"]?.["chat_id"] ?? created["user_message"]?.["chat_id"];
+  if (typeof chatId !== "string" || chatId === "") {
+    throw new InferenceError("Cannot send message: the API's answer names no chat");
   }
-}
-
-function checkAttachments(value: unknown, field: string): Attachment[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) throw new TypeError(`Invalid option '${field}': must be an array`);
-  return value.map((item, index) => {
-    if (typeof item === "string" && item !== "") return item;
-    if (typeof Blob !== "undefined" && item instanceof Blob) return item;
-    if (
-      typeof item === "object" && item !== null &&
-      typeof (item as { uri?: unknown }).uri === "string"
-    ) {
-      return item as Attachment;
-    }
-    throw new TypeError(
-      `Invalid option '${field}[${index}]': must be a Blob, a URI string or an object with a string 'uri'`,
-    );
-  });
-}
-
-function argumentsOf(invocation: ToolInvocation): Record<string, unknown> {
-  const raw = invocation.function?.arguments as unknown;
-  if (typeof raw === "string") {
-    try {
-      return JSON.parse(raw);
-    } catch {
-      return raw as unknown as Record<string, unknown>;
-    }
-  }
-  return (raw ?? {}) as Record<string, unknown>;
-}
-
-function textOf(message: ChatMessage): string {
-  const parts = Array.isArray(message.content) ? message.content : [];
-  return parts.filter((part) => part?.type === "text" && typeof part.text === "string")
-    .map((part) => part.text).join("");
-}
-
-function errorText(message: ChatMessage): string | undefined {
-  const parts = Array.isArray(message.content) ? message.content : [];
-  return parts.find((part) => typeof part?.error === "string")?.error;
+  return chatId;
 }

@@ -26,6 +26,7 @@ import {
   type StandardSchemaIssue,
   type StandardSchemaV1,
 } from "./standard_schema.ts";
+import { InvalidToolArgumentsError } from "./tool_runner.ts";
 import type {
   AgentTool,
   AppTool,
@@ -409,7 +410,7 @@ export class ClientToolBuilder<Args = Record<string, never>> extends ToolBuilder
       built.handler = async (args: unknown, context: ToolCallContext): Promise<unknown> => {
         const checked = await validate(args);
         if ("issues" in checked && checked.issues !== undefined) {
-          throw new TypeError(
+          throw new InvalidToolArgumentsError(
             `Invalid arguments for tool "${name}": ${describeIssues(checked.issues)}`,
           );
         }

@@ -1,0 +1,132 @@
+/**
+ * The options of an agent's calls: how to follow a chat
+ * ({@linkcode ChatStreamOptions}) and what {@linkcode SendMessageOptions} adds
+ * for one turn (callbacks, attachments), with the settings they resolve to.
+ *
+ * @module
+ */
+
+import { delay } from "../http/config.ts";
+import { type ReconnectSettings, reconnectSettings } from "../streaming/reconnect.ts";
+import type { AccumulatedDelta } from "../tasks/delta.ts";
+import type { Attachment } from "./attachments.ts";
+import type { ToolCall } from "./tool_runner.ts";
+import type { Chat, ChatDelta, ChatMessage } from "./types.ts";
+
+/**
+ * How to follow a chat: over its stream or by polling, reconnection and time
+ * limits.
+ *
+ * @example
+ * ```ts
+ * import type { ChatStreamOptions } from "@inferencesh/sdk";
+ * const streamed: ChatStreamOptions = { idleTimeoutMs: 15_000, maxReconnects: 10 };
+ * const polled: ChatStreamOptions = { stream: false, pollIntervalMs: 1_000 }; // e.g. in a Worker
+ * ```
+ */
+export interface ChatStreamOptions {
+  /** Stops following; the call rejects with `signal.reason`. */
+  signal?: AbortSignal | undefined;
+  /**
+   * Follow over the chat stream (`true`), or by polling (`false`: for places
+   * that cut long responses, such as Workers and some proxies). Polling reads
+   * `GET /chats/{id}/status`, and the chat while the agent works; it sees no
+   * token deltas (a reply's text then comes to `onDelta` in one piece, once
+   * final), and reports only what changed since the last poll.
+   * @default {the client's `stream` option, true}
+   */
+  stream?: boolean | undefined;
+  /**
+   * Pause between polls in ms, when `stream` is `false`.
+   * @default {the client's `pollIntervalMs`, 2000}
+   */
+  pollIntervalMs?: number | undefined;
+  /**
+   * Reconnects (or, polling, failed polls) allowed in a row before the call
+   * rejects with the last error; any event resets the count.
+   * @default {5}
+   */
+  maxReconnects?: number | undefined;
+  /**
+   * First reconnect (or repeated poll) delay in ms; it doubles per failure (with
+   * jitter), up to 8 s.
+   * @default {1000}
+   */
+  reconnectDelayMs?: number | undefined;
+  /**
+   * How long an open stream may stay silent (the server sends a heartbeat about
+   * every 10 s) before it counts as stalled and is reconnected.
+   * @default {30000}
+   */
+  idleTimeoutMs?: number | undefined;
+  /** Overrides the client's `timeoutMs` for each request and stream connect. */
+  timeoutMs?: number | undefined;
+  /** Overrides the client's `maxRetries` for each request. */
+  maxRetries?: number | undefined;
+}
+
+/**
+ * Options of {@linkcode Agent.sendMessage}.
+ *
+ * @example
+ * ```ts
+ * import type { SendMessageOptions } from "@inferencesh/sdk";
+ * const options: SendMessageOptions = {
+ *   onDelta: (_delta, soFar) => console.log(soFar.response),
+ *   signal: AbortSignal.timeout(120_000),
+ * };
+ * ```
+ */
+export interface SendMessageOptions extends ChatStreamOptions {
+  /** Called with each message of the turn (the user's and the agent's), merged, as it changes. */
+  onMessage?: ((message: ChatMessage) => void) | undefined;
+  /** Called with the chat as it changes (status, run, output). */
+  onChat?: ((chat: Chat) => void) | undefined;
+  /**
+   * Called for every new token delta, with the message's text so far
+   * (`soFar.response`). Deltas a reconnect replays are dropped by `seq`; if some
+   * were lost, a last delta without `seq` brings the text up to the final
+   * message, so the deltas of a message add up to its text. Polling
+   * (`stream: false`) sees no deltas: the reply's text then comes as that one
+   * last delta.
+   */
+  onDelta?: ((delta: ChatDelta, soFar: AccumulatedDelta) => void) | undefined;
+  /**
+   * Called for every client tool call: after the SDK ran its handler and
+   * submitted the result (`handled: true`), or when the caller must answer
+   * (`handled: false`, with `submitToolResult`; until someone does, the turn
+   * waits, as the agent does). A rejection fails the turn. Without `onToolCall`,
+   * a call nobody can answer (no handler, or approval needed) is answered with
+   * `{"status": "not_available", …}` so the model can go on.
+   */
+  onToolCall?: ((call: ToolCall) => unknown) | undefined;
+  /** Files to attach; images among them (by content type) are sent as images. */
+  files?: ReadonlyArray<Attachment> | undefined;
+  /** Images to attach. */
+  images?: ReadonlyArray<Attachment> | undefined;
+}
+
+/** How an agent follows a chat: the reconnect settings plus the transport. */
+export interface FollowSettings extends ReconnectSettings {
+  stream: boolean;
+  pollIntervalMs: number;
+}
+
+/**
+ * Applies the defaults (the client's, then the SDK's) to the follow options and
+ * rejects a bad one naming it, before anything is sent.
+ */
+export function followSettings(
+  options: ChatStreamOptions,
+  defaults: { timeoutMs: number; maxRetries: number; stream: boolean; pollIntervalMs: number },
+  random: () => number,
+): FollowSettings {
+  if (options.stream !== undefined && typeof options.stream !== "boolean") {
+    throw new TypeError("Invalid option 'stream': must be a boolean");
+  }
+  return {
+    ...reconnectSettings(options, defaults, random),
+    stream: options.stream ?? defaults.stream,
+    pollIntervalMs: delay("pollIntervalMs", options.pollIntervalMs, defaults.pollIntervalMs),
+  };
+}

@@ -24,7 +24,7 @@
  */
 
 export { inference, InferenceClient } from "./src/client.ts";
-export type { ClientOptions, FetchLike } from "./src/http/config.ts";
+export type { ClientOptions, FetchLike, ResponseMessage } from "./src/http/config.ts";
 export type { RequestOptions } from "./src/http/core.ts";
 export { type FollowOptions, type RunOptions, Tasks } from "./src/tasks/tasks.ts";
 export type {
@@ -175,11 +175,13 @@ export {
 
 export {
   APIConnectionError,
+  ApiConnectionError,
   ApiError,
   AppMismatchError,
   AuthenticationError,
   BadRequestError,
   ConflictError,
+  type ErrorContext,
   GoneError,
   InferenceError,
   type InferenceErrorOptions,

@@ -17,11 +17,16 @@
  * │   ├── UnprocessableEntityError 422
  * │   ├── RateLimitError 429
  * │   └── InternalServerError 5xx ── WorkerLostError
- * ├── APIConnectionError (no response) ── TimeoutError
+ * ├── ApiConnectionError (no response; alias APIConnectionError) ── TimeoutError
  * ├── StreamError (malformed or truncated stream)
  * ├── UploadError (a file upload failed: which step, which input field)
  * └── AgentTurnError, OutputValidationError (in src/agents/errors.ts)
  * ```
+ *
+ * Every field of every error the client raises (`message`, `body`, `detail`,
+ * `title`, `line`, `problem`, `cause`, `stack`) is redacted of the secrets the
+ * client used (see `src/http/redact.ts`). Extra fields of a subclass are passed in
+ * its options object, after the message.
  *
  * @module
  */
@@ -45,10 +50,37 @@ export interface InferenceErrorOptions extends ErrorOptions {
   title?: string | undefined;
   /** The problem's `detail`. */
   detail?: string | undefined;
-  /** The raw response body (text), when there was one. */
+  /** The raw response body (text, at most 1 MiB), when there was one. */
   body?: string | undefined;
   /** The parsed problem body, when it was JSON. */
   problem?: Record<string, unknown> | undefined;
+  /** The session the call named, when it named one (a session's run, `sessions.get`, …). */
+  sessionId?: string | undefined;
+}
+
+/**
+ * Fields a caller adds to every error of one call, e.g. the session a run names.
+ *
+ * @example
+ * ```ts
+ * import type { ErrorContext } from "@inferencesh/sdk";
+ * const context: ErrorContext = { sessionId: "sess_1" };
+ * ```
+ */
+export type ErrorContext = Pick<InferenceErrorOptions, "sessionId">;
+
+/**
+ * Adds `context` to an SDK error that lacks it (in place), for a caller that
+ * learns the context after the call (internal).
+ */
+export function withContext<E>(error: E, context: ErrorContext): E {
+  if (!(error instanceof InferenceError)) return error;
+  for (const [key, value] of Object.entries(context)) {
+    if (value !== undefined && (error as unknown as Record<string, unknown>)[key] === undefined) {
+      Object.defineProperty(error, key, { value, enumerable: true, configurable: true });
+    }
+  }
+  return error;
 }
 
 /**
@@ -71,6 +103,7 @@ export interface InferenceErrorOptions extends ErrorOptions {
  * ```
  */
 export class InferenceError extends Error {
+  /** The class's name, e.g. `"RateLimitError"`. */
   /** HTTP status of the response, when there was one. */
   readonly status: number | undefined;
   /** Machine-readable code, e.g. `"SESSION_NOT_FOUND"`. */
@@ -79,21 +112,23 @@ export class InferenceError extends Error {
   readonly title: string | undefined;
   /** The problem's `detail`. */
   readonly detail: string | undefined;
-  /** The raw response body. */
+  /** The raw response body (at most 1 MiB of it). */
   readonly body: string | undefined;
   /** The parsed problem body (RFC 9457), when the response carried one. */
   readonly problem: Record<string, unknown> | undefined;
+  /** The session the call named, when it named one. */
+  readonly sessionId: string | undefined;
 
   /** Creates an error; `options` carries the response details. */
   constructor(message: string, options: InferenceErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = "InferenceError";
     this.status = options.status;
     this.code = options.code;
     this.title = options.title;
     this.detail = options.detail;
     this.body = options.body;
     this.problem = options.problem;
+    this.sessionId = options.sessionId;
   }
 }
 
@@ -107,13 +142,7 @@ export class InferenceError extends Error {
  * console.log(error.status); // 400
  * ```
  */
-export class ApiError extends InferenceError {
-  /** Creates an API error. */
-  constructor(message: string, options: InferenceErrorOptions = {}) {
-    super(message, options);
-    this.name = "ApiError";
-  }
-}
+export class ApiError extends InferenceError {}
 
 /**
  * 400: the API rejected the request as invalid.
@@ -124,13 +153,7 @@ export class ApiError extends InferenceError {
  * console.log(new BadRequestError("bad", { status: 400 }).status);
  * ```
  */
-export class BadRequestError extends ApiError {
-  /** Creates the error. */
-  constructor(message: string, options: InferenceErrorOptions = {}) {
-    super(message, options);
-    this.name = "BadRequestError";
-  }
-}
+export class BadRequestError extends ApiError {}
 
 /**
  * 401: the API key is missing or not valid.
@@ -141,13 +164,7 @@ export class BadRequestError extends ApiError {
  * console.log(new AuthenticationError("no key", { status: 401 }).status);
  * ```
  */
-export class AuthenticationError extends ApiError {
-  /** Creates the error. */
-  constructor(message: string, options: InferenceErrorOptions = {}) {
-    super(message, options);
-    this.name = "AuthenticationError";
-  }
-}
+export class AuthenticationError extends ApiError {}
 
 /**
  * 403: the key is valid but may not do this.
@@ -158,13 +175,7 @@ export class AuthenticationError extends ApiError {
  * console.log(new PermissionDeniedError("no", { status: 403 }).status);
  * ```
  */
-export class PermissionDeniedError extends ApiError {
-  /** Creates the error. */
-  constructor(message: string, options: InferenceErrorOptions = {}) {
-    super(message, options);
-    this.name = "PermissionDeniedError";
-  }
-}
+export class PermissionDeniedError extends ApiError {}
 
 /**
  * 404: the task, app or other resource does not exist.
@@ -175,13 +186,7 @@ export class PermissionDeniedError extends ApiError {
  * console.log(new NotFoundError("gone", { status: 404 }).status);
  * ```
  */
-export class NotFoundError extends ApiError {
-  /** Creates the error. */
-  constructor(message: string, options: InferenceErrorOptions = {}) {
-    super(message, options);
-    this.name = "NotFoundError";
-  }
-}
+export class NotFoundError extends ApiError {}
 
 /**
  * 409: the request conflicts with the resource's current state.
@@ -192,13 +197,7 @@ export class NotFoundError extends ApiError {
  * console.log(new ConflictError("busy", { status: 409 }).status);
  * ```
  */
-export class ConflictError extends ApiError {
-  /** Creates the error. */
-  constructor(message: string, options: InferenceErrorOptions = {}) {
-    super(message, options);
-    this.name = "ConflictError";
-  }
-}
+export class ConflictError extends ApiError {}
 
 /**
  * 410: the resource existed but is gone for good.
@@ -209,13 +208,29 @@ export class ConflictError extends ApiError {
  * console.log(new GoneError("gone", { status: 410 }).status);
  * ```
  */
-export class GoneError extends ApiError {
-  /** Creates the error. */
-  constructor(message: string, options: InferenceErrorOptions = {}) {
-    super(message, options);
-    this.name = "GoneError";
-  }
-}
+export class GoneError extends ApiError {}
+
+/**
+ * 422: the request was well-formed but could not be processed.
+ *
+ * @example
+ * ```ts
+ * import { UnprocessableEntityError } from "@inferencesh/sdk";
+ * console.log(new UnprocessableEntityError("no", { status: 422 }).status);
+ * ```
+ */
+export class UnprocessableEntityError extends ApiError {}
+
+/**
+ * 5xx: the API failed. Raised once the retries are spent.
+ *
+ * @example
+ * ```ts
+ * import { InternalServerError } from "@inferencesh/sdk";
+ * console.log(new InternalServerError("oops", { status: 503 }).status);
+ * ```
+ */
+export class InternalServerError extends ApiError {}
 
 /**
  * One unmet requirement of an app: a secret, integration or scope to add.
@@ -247,14 +262,16 @@ export interface RequirementError {
 
 /**
  * 412: the app needs secrets or integrations the account has not set up.
- * `errors` lists them verbatim, each with the action that fixes it.
+ * `errors` lists them verbatim, each with the action that fixes it. (The older
+ * form `new RequirementsNotMetError(message, errors, options)` still works.)
  *
  * @example
  * ```ts
  * import { RequirementsNotMetError } from "@inferencesh/sdk";
- * const error = new RequirementsNotMetError("missing", [
- *   { type: "secret", key: "OPENAI_API_KEY", message: "Secret OPENAI_API_KEY is required" },
- * ], { status: 412 });
+ * const error = new RequirementsNotMetError("missing", {
+ *   status: 412,
+ *   errors: [{ type: "secret", key: "OPENAI_API_KEY", message: "Secret OPENAI_API_KEY is required" }],
+ * });
  * console.log(error.errors[0]?.key);
  * ```
  */
@@ -263,76 +280,51 @@ export class RequirementsNotMetError extends ApiError {
   readonly errors: RequirementError[];
 
   /** Creates the error. */
-  constructor(message: string, errors: RequirementError[], options: InferenceErrorOptions = {}) {
-    super(message, options);
-    this.name = "RequirementsNotMetError";
-    this.errors = errors;
-  }
-}
-
-/**
- * 422: the request was well-formed but could not be processed.
- *
- * @example
- * ```ts
- * import { UnprocessableEntityError } from "@inferencesh/sdk";
- * console.log(new UnprocessableEntityError("no", { status: 422 }).status);
- * ```
- */
-export class UnprocessableEntityError extends ApiError {
-  /** Creates the error. */
-  constructor(message: string, options: InferenceErrorOptions = {}) {
-    super(message, options);
-    this.name = "UnprocessableEntityError";
+  constructor(
+    message: string,
+    options?: (InferenceErrorOptions & { errors?: RequirementError[] }) | RequirementError[],
+    legacyOptions?: InferenceErrorOptions,
+  ) {
+    const merged = Array.isArray(options) ? { ...legacyOptions, errors: options } : options ?? {};
+    super(message, merged);
+    this.errors = merged.errors ?? [];
   }
 }
 
 /**
  * 429: too many requests. Raised once the retries are spent (or when the server
- * asked for a longer wait than the SDK will sleep).
+ * asked for a longer wait than the SDK will sleep). (The older form
+ * `new RateLimitError(message, retryAfterMs, options)` still works.)
  *
  * @example
  * ```ts
  * import { RateLimitError } from "@inferencesh/sdk";
- * const error = new RateLimitError("slow down", 2000, { status: 429 });
+ * const error = new RateLimitError("slow down", { status: 429, retryAfterMs: 2000 });
  * console.log(error.retryAfterMs); // 2000
  * ```
  */
 export class RateLimitError extends ApiError {
-  /** How long the server asked to wait, from `Retry-After`, if it said. */
+  /** How long the server asked to wait, from `Retry-After` or `X-RateLimit-Reset`, if it said. */
   readonly retryAfterMs: number | undefined;
 
   /** Creates the error. */
   constructor(
     message: string,
-    retryAfterMs: number | undefined,
-    options: InferenceErrorOptions = {},
+    options?: (InferenceErrorOptions & { retryAfterMs?: number | undefined }) | number,
+    legacyOptions?: InferenceErrorOptions,
   ) {
-    super(message, options);
-    this.name = "RateLimitError";
-    this.retryAfterMs = retryAfterMs;
+    const merged = typeof options === "number" || options === undefined
+      ? { ...legacyOptions, retryAfterMs: options }
+      : options;
+    super(message, merged);
+    this.retryAfterMs = merged.retryAfterMs;
   }
 }
 
 /**
- * 5xx: the API failed. Raised once the retries are spent.
- *
- * @example
- * ```ts
- * import { InternalServerError } from "@inferencesh/sdk";
- * console.log(new InternalServerError("oops", { status: 503 }).status);
- * ```
- */
-export class InternalServerError extends ApiError {
-  /** Creates the error. */
-  constructor(message: string, options: InferenceErrorOptions = {}) {
-    super(message, options);
-    this.name = "InternalServerError";
-  }
-}
-
-/**
- * Options of the session errors: the id of the session at fault.
+ * Options of the session errors: the id of the session at fault. Every
+ * {@linkcode InferenceError} accepts `sessionId`; this name is kept for
+ * existing code.
  *
  * @example
  * ```ts
@@ -341,10 +333,7 @@ export class InternalServerError extends ApiError {
  * console.log(new SessionExpiredError("idle", options).sessionId);
  * ```
  */
-export interface SessionErrorOptions extends InferenceErrorOptions {
-  /** The session the request named. */
-  sessionId?: string | undefined;
-}
+export type SessionErrorOptions = InferenceErrorOptions;
 
 /**
  * 404 `SESSION_NOT_FOUND`: no session has this id.
@@ -355,16 +344,7 @@ export interface SessionErrorOptions extends InferenceErrorOptions {
  * console.log(new SessionNotFoundError("no", { sessionId: "sess_1" }).sessionId);
  * ```
  */
-export class SessionNotFoundError extends NotFoundError {
-  /** The session the request named. */
-  readonly sessionId: string | undefined;
-  /** Creates the error. */
-  constructor(message: string, options: SessionErrorOptions = {}) {
-    super(message, options);
-    this.name = "SessionNotFoundError";
-    this.sessionId = options.sessionId;
-  }
-}
+export class SessionNotFoundError extends NotFoundError {}
 
 /**
  * 410 `SESSION_EXPIRED`: the session's idle timeout elapsed.
@@ -375,16 +355,7 @@ export class SessionNotFoundError extends NotFoundError {
  * console.log(new SessionExpiredError("idle", { sessionId: "sess_1" }).sessionId);
  * ```
  */
-export class SessionExpiredError extends GoneError {
-  /** The session the request named. */
-  readonly sessionId: string | undefined;
-  /** Creates the error. */
-  constructor(message: string, options: SessionErrorOptions = {}) {
-    super(message, options);
-    this.name = "SessionExpiredError";
-    this.sessionId = options.sessionId;
-  }
-}
+export class SessionExpiredError extends GoneError {}
 
 /**
  * 410 `SESSION_ENDED`: the session was ended.
@@ -395,16 +366,7 @@ export class SessionExpiredError extends GoneError {
  * console.log(new SessionEndedError("ended", { sessionId: "sess_1" }).sessionId);
  * ```
  */
-export class SessionEndedError extends GoneError {
-  /** The session the request named. */
-  readonly sessionId: string | undefined;
-  /** Creates the error. */
-  constructor(message: string, options: SessionErrorOptions = {}) {
-    super(message, options);
-    this.name = "SessionEndedError";
-    this.sessionId = options.sessionId;
-  }
-}
+export class SessionEndedError extends GoneError {}
 
 /**
  * 409 `WORKER_LEASED`: the worker is bound to another session.
@@ -415,16 +377,7 @@ export class SessionEndedError extends GoneError {
  * console.log(new WorkerLeasedError("busy", { sessionId: "sess_1" }).sessionId);
  * ```
  */
-export class WorkerLeasedError extends ConflictError {
-  /** The session the request named. */
-  readonly sessionId: string | undefined;
-  /** Creates the error. */
-  constructor(message: string, options: SessionErrorOptions = {}) {
-    super(message, options);
-    this.name = "WorkerLeasedError";
-    this.sessionId = options.sessionId;
-  }
-}
+export class WorkerLeasedError extends ConflictError {}
 
 /**
  * 400 `APP_MISMATCH`: the session belongs to another app.
@@ -435,16 +388,7 @@ export class WorkerLeasedError extends ConflictError {
  * console.log(new AppMismatchError("other app", { sessionId: "sess_1" }).sessionId);
  * ```
  */
-export class AppMismatchError extends BadRequestError {
-  /** The session the request named. */
-  readonly sessionId: string | undefined;
-  /** Creates the error. */
-  constructor(message: string, options: SessionErrorOptions = {}) {
-    super(message, options);
-    this.name = "AppMismatchError";
-    this.sessionId = options.sessionId;
-  }
-}
+export class AppMismatchError extends BadRequestError {}
 
 /**
  * 400 `VERSION_MISMATCH`: the app's version changed since the session began.
@@ -455,16 +399,7 @@ export class AppMismatchError extends BadRequestError {
  * console.log(new VersionMismatchError("new version", { sessionId: "sess_1" }).sessionId);
  * ```
  */
-export class VersionMismatchError extends BadRequestError {
-  /** The session the request named. */
-  readonly sessionId: string | undefined;
-  /** Creates the error. */
-  constructor(message: string, options: SessionErrorOptions = {}) {
-    super(message, options);
-    this.name = "VersionMismatchError";
-    this.sessionId = options.sessionId;
-  }
-}
+export class VersionMismatchError extends BadRequestError {}
 
 /**
  * 500 `WORKER_LOST`: the session's worker went away.
@@ -475,16 +410,18 @@ export class VersionMismatchError extends BadRequestError {
  * console.log(new WorkerLostError("lost", { sessionId: "sess_1" }).sessionId);
  * ```
  */
-export class WorkerLostError extends InternalServerError {
-  /** The session the request named. */
-  readonly sessionId: string | undefined;
-  /** Creates the error. */
-  constructor(message: string, options: SessionErrorOptions = {}) {
-    super(message, options);
-    this.name = "WorkerLostError";
-    this.sessionId = options.sessionId;
-  }
-}
+export class WorkerLostError extends InternalServerError {}
+
+/** The session errors, by the code the API gives them (internal). */
+export const SESSION_ERRORS: Readonly<Record<string, typeof ApiError>> = {
+  "SESSION_NOT_FOUND": SessionNotFoundError,
+  "SESSION_EXPIRED": SessionExpiredError,
+  "SESSION_ENDED": SessionEndedError,
+  "WORKER_LEASED": WorkerLeasedError,
+  "APP_MISMATCH": AppMismatchError,
+  "VERSION_MISMATCH": VersionMismatchError,
+  "WORKER_LOST": WorkerLostError,
+};
 
 /**
  * Whether an error is one of the session errors (each carries `sessionId`).
@@ -505,10 +442,7 @@ export function isSessionError(
   | AppMismatchError
   | VersionMismatchError
   | WorkerLostError {
-  return error instanceof SessionNotFoundError || error instanceof SessionExpiredError ||
-    error instanceof SessionEndedError || error instanceof WorkerLeasedError ||
-    error instanceof AppMismatchError || error instanceof VersionMismatchError ||
-    error instanceof WorkerLostError;
+  return Object.values(SESSION_ERRORS).some((type) => error instanceof type);
 }
 
 /**
@@ -516,22 +450,31 @@ export function isSessionError(
  *
  * @example
  * ```ts
- * import { APIConnectionError } from "@inferencesh/sdk";
- * const error = new APIConnectionError("Cannot reach the API", { cause: new TypeError("fetch failed") });
+ * import { ApiConnectionError } from "@inferencesh/sdk";
+ * const error = new ApiConnectionError("Cannot reach the API", { cause: new TypeError("fetch failed") });
  * console.log(error.message);
  * ```
  */
-export class APIConnectionError extends InferenceError {
-  /** Creates the error; `cause` holds the runtime's own error. */
-  constructor(message: string, options: InferenceErrorOptions = {}) {
-    super(message, options);
-    this.name = "APIConnectionError";
-  }
-}
+export class ApiConnectionError extends InferenceError {}
+
+/**
+ * The former spelling of {@linkcode ApiConnectionError}: the same class.
+ *
+ * @deprecated Use {@linkcode ApiConnectionError} (acronyms are words in this SDK, as in `ApiError`).
+ *
+ * @example
+ * ```ts
+ * import { APIConnectionError, ApiConnectionError } from "@inferencesh/sdk";
+ * console.log(APIConnectionError === ApiConnectionError); // true
+ * ```
+ */
+export const APIConnectionError: typeof ApiConnectionError = ApiConnectionError;
+/** The former spelling of {@linkcode ApiConnectionError}. @deprecated Use `ApiConnectionError`. */
+export type APIConnectionError = ApiConnectionError;
 
 /**
  * Which wait ran out: a whole JSON `request`, the `connect` of a stream (until its
- * headers arrive), or `idle` silence on an open stream (no line, not even a heartbeat).
+ * headers arrive), or `idle` silence on an open stream (no byte, not even a heartbeat).
  *
  * @example
  * ```ts
@@ -542,16 +485,20 @@ export class APIConnectionError extends InferenceError {
 export type TimeoutPhase = "request" | "connect" | "idle";
 
 /**
- * A deadline passed. `phase` says which one.
+ * A deadline passed. `phase` says which one. (The older form
+ * `new TimeoutError(message, phase, timeoutMs, options)` still works.)
  *
  * @example
  * ```ts
  * import { TimeoutError } from "@inferencesh/sdk";
- * const error = new TimeoutError("Cannot read task stream: silent for 30000 ms", "idle", 30_000);
+ * const error = new TimeoutError("Cannot read task stream: silent for 30000 ms", {
+ *   phase: "idle",
+ *   timeoutMs: 30_000,
+ * });
  * console.log(error.phase, error.timeoutMs);
  * ```
  */
-export class TimeoutError extends APIConnectionError {
+export class TimeoutError extends ApiConnectionError {
   /** Which wait ran out. */
   readonly phase: TimeoutPhase;
   /** The limit that was exceeded, in milliseconds. */
@@ -560,14 +507,16 @@ export class TimeoutError extends APIConnectionError {
   /** Creates the error. */
   constructor(
     message: string,
-    phase: TimeoutPhase,
-    timeoutMs: number,
-    options: InferenceErrorOptions = {},
+    options: (InferenceErrorOptions & { phase: TimeoutPhase; timeoutMs: number }) | TimeoutPhase,
+    legacyTimeoutMs?: number,
+    legacyOptions?: InferenceErrorOptions,
   ) {
-    super(message, options);
-    this.name = "TimeoutError";
-    this.phase = phase;
-    this.timeoutMs = timeoutMs;
+    const merged = typeof options === "string"
+      ? { ...legacyOptions, phase: options, timeoutMs: legacyTimeoutMs ?? 0 }
+      : options;
+    super(message, merged);
+    this.phase = merged.phase;
+    this.timeoutMs = merged.timeoutMs;
   }
 }
 
@@ -592,7 +541,6 @@ export class StreamError extends InferenceError {
     options: InferenceErrorOptions & { line?: string | undefined } = {},
   ) {
     super(message, options);
-    this.name = "StreamError";
     this.line = options.line === undefined ? undefined : excerpt(options.line);
   }
 }
@@ -617,9 +565,10 @@ export type UploadStep = "create" | "upload";
 /**
  * A file upload failed, after the retries its step allows. `step` says which
  * step; `cause` holds that step's own error (an {@linkcode ApiError} subclass,
- * {@linkcode APIConnectionError} or {@linkcode TimeoutError}), whose `status`
+ * {@linkcode ApiConnectionError} or {@linkcode TimeoutError}), whose `status`
  * and `code` are copied here. For an upload `tasks.run` made from its input,
- * `field` names the value, e.g. `input.images[1]`.
+ * `field` names the value, e.g. `input.images[1]`. (The older form
+ * `new UploadError(message, step, options)` still works.)
  *
  * @example
  * ```ts
@@ -647,12 +596,50 @@ export class UploadError extends InferenceError {
   /** Creates the error; pass the step's error as `cause`. */
   constructor(
     message: string,
-    step: UploadStep,
-    options: InferenceErrorOptions & { field?: string | undefined } = {},
+    options:
+      | (InferenceErrorOptions & { step: UploadStep; field?: string | undefined })
+      | UploadStep,
+    legacyOptions?: InferenceErrorOptions & { field?: string | undefined },
   ) {
-    super(message, options);
-    this.name = "UploadError";
-    this.step = step;
-    this.field = options.field;
+    const merged = typeof options === "string" ? { ...legacyOptions, step: options } : options;
+    super(message, merged);
+    this.step = merged.step;
+    this.field = merged.field;
   }
+}
+
+// Names live on the prototypes (set once here, bundler-proof), so each status
+// class stays a one-liner and `error.name` says the class.
+for (
+  const [type, name] of [
+    [InferenceError, "InferenceError"],
+    [ApiError, "ApiError"],
+    [BadRequestError, "BadRequestError"],
+    [AuthenticationError, "AuthenticationError"],
+    [PermissionDeniedError, "PermissionDeniedError"],
+    [NotFoundError, "NotFoundError"],
+    [ConflictError, "ConflictError"],
+    [GoneError, "GoneError"],
+    [RequirementsNotMetError, "RequirementsNotMetError"],
+    [UnprocessableEntityError, "UnprocessableEntityError"],
+    [RateLimitError, "RateLimitError"],
+    [InternalServerError, "InternalServerError"],
+    [SessionNotFoundError, "SessionNotFoundError"],
+    [SessionExpiredError, "SessionExpiredError"],
+    [SessionEndedError, "SessionEndedError"],
+    [WorkerLeasedError, "WorkerLeasedError"],
+    [AppMismatchError, "AppMismatchError"],
+    [VersionMismatchError, "VersionMismatchError"],
+    [WorkerLostError, "WorkerLostError"],
+    [ApiConnectionError, "ApiConnectionError"],
+    [TimeoutError, "TimeoutError"],
+    [StreamError, "StreamError"],
+    [UploadError, "UploadError"],
+  ] as const
+) {
+  Object.defineProperty(type.prototype, "name", {
+    value: name,
+    writable: true,
+    configurable: true,
+  });
 }

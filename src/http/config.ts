@@ -5,6 +5,8 @@
  * @module
  */
 
+import { isSendableSecret } from "./redact.ts";
+
 /**
  * A `fetch`-compatible function. The SDK always calls it as a plain function
  * (never as a method), so a detached global `fetch` works on workerd too.
@@ -21,6 +23,32 @@
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 /**
+ * A notice the API attached to a successful answer (the envelope's `messages`):
+ * a concurrency limit, a deprecation, an upgrade prompt.
+ *
+ * @example
+ * ```ts
+ * import type { ResponseMessage } from "@inferencesh/sdk";
+ * const notice: ResponseMessage = { level: "warning", code: "concurrency_limit", message: "3 tasks queued" };
+ * ```
+ */
+export interface ResponseMessage {
+  /** How serious it is, e.g. `"info"` or `"warning"`. */
+  level?: string | undefined;
+  /** Machine-readable code, e.g. `"concurrency_limit"`. */
+  code?: string | undefined;
+  /** The sentence to show. */
+  message?: string | undefined;
+  /** Details, e.g. `{ limit: 3 }`. */
+  meta?: Record<string, unknown> | undefined;
+  /** Any other field the API sent. */
+  [field: string]: unknown;
+}
+
+/** The environment variable the key is read from when no `apiKey` is given. */
+export const API_KEY_VARIABLE = "INFERENCE_API_KEY";
+
+/**
  * Options of {@linkcode inference}.
  *
  * @example
@@ -32,7 +60,10 @@ export type FetchLike = (input: string | URL | Request, init?: RequestInit) => P
 export interface ClientOptions {
   /**
    * Your inference.sh API key. It is sent to `baseUrl` only, and never appears in
-   * errors. Required unless `proxyUrl` is set.
+   * errors. When no `apiKey`, `getToken` or `proxyUrl` is given, it is read from
+   * the `INFERENCE_API_KEY` environment variable when `inference()` is called
+   * (Node and Bun `process.env`, Deno with `--allow-env`; where there is no
+   * environment, as in a browser or a Worker, nothing is read).
    */
   apiKey?: string | undefined;
   /**
@@ -83,6 +114,13 @@ export interface ClientOptions {
    * @default {2000}
    */
   pollIntervalMs?: number | undefined;
+  /**
+   * Called with the notices (`messages`) the API attached to a successful answer,
+   * such as concurrency limits or deprecations, and the call they came with
+   * (`context.action`, e.g. `run app "infsh/echo"`). Not called when there are
+   * none. What it throws is ignored: a notice never fails a call that succeeded.
+   */
+  onMessage?: ((messages: ResponseMessage[], context: { action: string }) => void) | undefined;
 }
 
 /** Options with every default applied, checked. */
@@ -100,6 +138,7 @@ export interface ResolvedConfig {
   timeoutMs: number;
   stream: boolean;
   pollIntervalMs: number;
+  onMessage?: ((messages: ResponseMessage[], context: { action: string }) => void) | undefined;
 }
 
 /** The production API. */
@@ -110,15 +149,23 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
   if (typeof options !== "object" || options === null) {
     throw new TypeError("Cannot create client: options must be an object like { apiKey }");
   }
-  const { apiKey = "", getToken } = options;
+  const { getToken } = options;
   const proxyUrl = resolveProxyUrl(options.proxyUrl);
   if (getToken !== undefined && typeof getToken !== "function") {
     throw new TypeError("Cannot create client: 'getToken' must be a function");
   }
+  const apiKey = options.apiKey ??
+    (getToken === undefined && proxyUrl === undefined ? environmentKey() ?? "" : "");
   const ways = [apiKey !== "", getToken !== undefined, proxyUrl !== undefined].filter(Boolean);
   if (typeof apiKey !== "string" || ways.length === 0 || (apiKey !== "" && apiKey.trim() === "")) {
     throw new TypeError(
-      "Cannot create client: 'apiKey' is required (get one from the inference.sh dashboard), or 'getToken' for short-lived tokens, or 'proxyUrl' to send requests through a proxy that holds the key",
+      `Cannot create client: 'apiKey' is required (get one from the inference.sh dashboard; when none is passed it is read from the ${API_KEY_VARIABLE} environment variable, which is not set here), or 'getToken' for short-lived tokens, or 'proxyUrl' to send requests through a proxy that holds the key`,
+    );
+  }
+  if (apiKey !== "" && !isSendableSecret(apiKey)) {
+    // Never quoted: the runtime's "invalid header value" message would quote it.
+    throw new TypeError(
+      "Cannot create client: 'apiKey' contains whitespace, control or non-ASCII characters (check for a line feed or quotes pasted with it)",
     );
   }
   if (ways.length > 1) {
@@ -152,7 +199,45 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
     timeoutMs: positive("timeoutMs", options.timeoutMs, 60_000),
     stream: options.stream ?? true,
     pollIntervalMs: positive("pollIntervalMs", options.pollIntervalMs, 2_000),
+    onMessage: callback("onMessage", options.onMessage),
   };
+}
+
+/**
+ * `INFERENCE_API_KEY` from the environment, read now (never at import), where
+ * the runtime exposes one: Deno only when the permission is already granted (so
+ * no prompt appears), else `process.env`. A denied permission or a runtime with
+ * no environment gives `undefined`, never an error.
+ */
+function environmentKey(): string | undefined {
+  const runtime = globalThis as {
+    Deno?: {
+      env?: { get(name: string): string | undefined };
+      permissions?: {
+        querySync?(descriptor: { name: string; variable: string }): { state: string };
+      };
+    };
+    process?: { env?: Record<string, string | undefined> };
+  };
+  try {
+    const deno = runtime.Deno;
+    if (deno?.env) {
+      const state = deno.permissions?.querySync?.({ name: "env", variable: API_KEY_VARIABLE })
+        .state;
+      if (state !== undefined && state !== "granted") return undefined;
+      return deno.env.get(API_KEY_VARIABLE) || undefined;
+    }
+    return runtime.process?.env?.[API_KEY_VARIABLE] || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function callback<F>(name: string, value: F | undefined): F | undefined {
+  if (value !== undefined && typeof value !== "function") {
+    throw new TypeError(`Cannot create client: '${name}' must be a function`);
+  }
+  return value;
 }
 
 /** Checks `proxyUrl`: absolute http(s), or a path resolved against the page in a browser. */

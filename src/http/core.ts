@@ -1,24 +1,50 @@
 /**
  * The one request loop of the SDK: builds each request, attaches the key, applies
- * the deadline, retries what the policy allows, unwraps the `{data, messages}`
- * envelope and turns error responses into typed errors.
+ * the deadline, retries what the policy allows, unwraps and checks the
+ * `{data, messages}` envelope, turns error responses into typed errors, and
+ * redacts the client's secrets from every error it raises.
  *
  * @module
  */
 
-import { APIConnectionError, excerpt, InferenceError, TimeoutError } from "../errors.ts";
+import {
+  ApiConnectionError,
+  type ErrorContext,
+  excerpt,
+  InferenceError,
+  TimeoutError,
+} from "../errors.ts";
 import { VERSION } from "../version.ts";
-import { type ResolvedConfig, routeRequest } from "./config.ts";
+import { type ResolvedConfig, type ResponseMessage, routeRequest } from "./config.ts";
 import { errorFromResponse } from "./problem.ts";
+import { isSendableSecret, Redactor } from "./redact.ts";
 import {
   backoffDelay,
   isConnectionRefused,
   isRetryableStatus,
   MAX_RETRY_AFTER_MS,
+  parseRateLimitReset,
   parseRetryAfter,
   type RetryMode,
 } from "./retry.ts";
 import { linkSignals, sleep } from "./signals.ts";
+
+/** How much of an error body (or of a 2xx body that is not JSON) is read; the rest is discarded. */
+export const MAX_ERROR_BODY_BYTES: number = 1024 * 1024;
+/** The largest JSON answer read; a bigger one is an error naming this cap. */
+export const MAX_JSON_BODY_BYTES: number = 64 * 1024 * 1024;
+
+/**
+ * What a 2xx answer must be, checked after the envelope is unwrapped:
+ * - `any`: any JSON value, or nothing (an empty body or 204 gives `undefined`);
+ * - `none`: the body is not read (a cancel, a delete);
+ * - `object`: a JSON object;
+ * - `object-with-id`: a JSON object with a non-empty string `id`;
+ * - `array`: a JSON array (`null` reads as `[]`).
+ * Whatever the expectation, a body that is not JSON or says `success: false` is an
+ * {@linkcode InferenceError} naming the call.
+ */
+export type Expect = "any" | "none" | "object" | "object-with-id" | "array";
 
 /**
  * Per-call options accepted by every client method.
@@ -48,8 +74,10 @@ export interface ApiCall extends RequestOptions {
   /** What the call does, for error messages: e.g. `get task "task_1"`. */
   action: string;
   retry: RetryMode;
-  /** The session the call names, so session errors can carry it. */
-  sessionId?: string | undefined;
+  /** What a 2xx answer must be (default `any`). */
+  expect?: Expect | undefined;
+  /** Fields every error of this call carries, e.g. `{ sessionId }`. */
+  context?: ErrorContext | undefined;
 }
 
 /** A stream to open with a GET. */
@@ -58,7 +86,8 @@ export interface StreamCall extends RequestOptions {
   action: string;
   /** The media type to ask for. */
   accept: string;
-  sessionId?: string | undefined;
+  /** Fields every error of this call carries, e.g. `{ sessionId }`. */
+  context?: ErrorContext | undefined;
 }
 
 /**
@@ -78,10 +107,26 @@ export interface StoragePut extends RequestOptions {
   canRetry?: (() => boolean) | undefined;
 }
 
-/** Encodes an id as exactly one path segment (`a/../b` stays one segment). */
+/**
+ * Encodes an id as exactly one path segment. An empty id, `.`, `..` or one
+ * containing `/` (or `\\`) is a `TypeError` naming the argument, before any
+ * request: encoded or not, servers and proxies resolve such segments as paths
+ * (`tasks.cancel("..")` would reach `POST /cancel`).
+ */
 export function segment(id: string, name = "id"): string {
   if (typeof id !== "string" || id === "") {
-    throw new TypeError(`Invalid argument '${name}': must be a non-empty string: got ${id}`);
+    throw new TypeError(
+      `Invalid argument '${name}': must be a non-empty string: got ${
+        typeof id === "string" ? '""' : String(id)
+      }`,
+    );
+  }
+  if (id === "." || id === ".." || /[/\\]/.test(id)) {
+    throw new TypeError(
+      `Invalid argument '${name}': must be an id, not a path: got ${
+        JSON.stringify(excerpt(id, 60))
+      }`,
+    );
   }
   return encodeURIComponent(id);
 }
@@ -96,9 +141,8 @@ export interface HttpTuning {
 export class HttpClient {
   readonly #config: ResolvedConfig;
   readonly #backoff: (attempt: number) => number;
-  readonly #tuning: HttpTuning;
-  /** The session errors of this view's calls name, unless a call names its own. */
-  #sessionId: string | undefined;
+  /** Every secret this client sent (the key, each token), for {@linkcode redact}. */
+  readonly #redactor = new Redactor();
 
   /**
    * Wraps a resolved configuration. `random` (the jitter) and `baseDelayMs`
@@ -106,15 +150,30 @@ export class HttpClient {
    */
   constructor(config: ResolvedConfig, tuning: HttpTuning = {}) {
     this.#config = config;
-    this.#tuning = tuning;
+    this.#redactor.add(config.apiKey);
     const { random = Math.random, baseDelayMs } = tuning;
     this.#backoff = (attempt) => backoffDelay(attempt, random, baseDelayMs);
   }
 
   /** The client's default transport settings, for resources that follow streams. */
-  get config(): Readonly<Omit<ResolvedConfig, "apiKey" | "getToken" | "fetch">> {
-    const { apiKey: _key, getToken: _token, fetch: _fetch, ...rest } = this.#config;
+  get config(): Readonly<Omit<ResolvedConfig, "apiKey" | "getToken" | "fetch" | "onMessage">> {
+    const { apiKey: _key, getToken: _token, fetch: _fetch, onMessage: _notices, ...rest } =
+      this.#config;
     return rest;
+  }
+
+  /**
+   * THE redaction hook: every error the SDK raises must pass through here before
+   * it leaves the SDK. It removes every secret this client used (the key, every
+   * token `getToken` returned) from every field of an {@linkcode InferenceError}
+   * (message, stack, body, detail, title, line, problem, cause chain, …), in raw,
+   * JSON-escaped and percent-encoded spellings, in place, and returns it. Other
+   * values (a caller's `signal.reason`) are returned untouched. The core's own
+   * calls (`json`, `stream`, `put`) already do this; a follower that reads a
+   * stream's body must call it on what it throws (`throw http.redact(error)`).
+   */
+  redact<E>(error: E): E {
+    return error instanceof InferenceError ? this.#redactor.error(error) : error;
   }
 
   /** Sends a JSON call and returns the envelope's `data` (`undefined` for 204). */
@@ -124,11 +183,17 @@ export class HttpClient {
     // Content-Type only with a body: a body-less GET then needs no CORS preflight
     // for the type, and servers never see a JSON type on an empty body.
     if (body !== undefined) headers["content-type"] = "application/json";
-    return await this.#send(
-      call,
-      { method: call.method, body, headers },
-      (response) => readEnvelope<T>(response, call.action),
-    );
+    try {
+      const { data, messages } = await this.#send(
+        call,
+        { method: call.method, body, headers },
+        (response) => readEnvelope(response, call),
+      );
+      if (messages.length > 0) notify(this.#config.onMessage, messages, call.action);
+      return data as T;
+    } catch (error) {
+      throw this.redact(error);
+    }
   }
 
   /**
@@ -136,25 +201,20 @@ export class HttpClient {
    * `timeoutMs` bounds the wait for the headers only. The caller reads the body.
    */
   async stream(call: StreamCall): Promise<Response> {
-    const response = await this.#send(
-      { ...call, method: "GET", retry: "idempotent" },
-      { method: "GET", headers: { accept: call.accept } },
-    );
-    if (response.body === null) {
-      throw new APIConnectionError(`Cannot ${call.action}: the response has no body`);
+    try {
+      const response = await this.#send(
+        { ...call, method: "GET", retry: "idempotent" },
+        { method: "GET", headers: { accept: call.accept } },
+      );
+      if (response.body === null) {
+        throw new ApiConnectionError(`Cannot ${call.action}: the response has no body`, {
+          ...call.context,
+        });
+      }
+      return response;
+    } catch (error) {
+      throw this.redact(error);
     }
-    return response;
-  }
-
-  /**
-   * The same client, whose session errors carry `sessionId` when a call names
-   * no session itself: for following a task that runs in a session.
-   */
-  forSession(sessionId: string | undefined): HttpClient {
-    if (sessionId === undefined || sessionId === this.#sessionId) return this;
-    const view = new HttpClient(this.#config, this.#tuning);
-    view.#sessionId = sessionId;
-    return view;
   }
 
   /**
@@ -164,19 +224,23 @@ export class HttpClient {
    * leave for the storage host.
    */
   async put(call: StoragePut): Promise<void> {
-    await this.#send(
-      { ...call, method: "PUT", path: call.url, retry: "idempotent" },
-      {
-        method: "PUT",
-        url: call.url,
-        headers: call.headers,
-        body: call.body,
-        canRetry: call.canRetry,
-      },
-      async (response) => {
-        await response.body?.cancel();
-      },
-    );
+    try {
+      await this.#send(
+        { ...call, method: "PUT", path: call.url, retry: "idempotent" },
+        {
+          method: "PUT",
+          url: call.url,
+          headers: call.headers,
+          body: call.body,
+          canRetry: call.canRetry,
+        },
+        async (response) => {
+          await response.body?.cancel();
+        },
+      );
+    } catch (error) {
+      throw this.redact(error);
+    }
   }
 
   /** The key of one attempt: the static one, or a fresh one from `getToken`. */
@@ -186,6 +250,15 @@ export class HttpClient {
     const token = await abortable(Promise.resolve(getToken()), signal);
     if (typeof token !== "string" || token.trim() === "") {
       throw new TypeError("Cannot authenticate: 'getToken' returned no token");
+    }
+    // Remembered before it is checked or sent: whatever echoes it later is redacted.
+    this.#redactor.add(token);
+    if (!isSendableSecret(token)) {
+      // Never quoted: the token is a secret, and the runtime's own "invalid header
+      // value" message would quote it.
+      throw new TypeError(
+        "Cannot authenticate: 'getToken' returned a token with whitespace, control or non-ASCII characters",
+      );
     }
     return token;
   }
@@ -270,27 +343,23 @@ export class HttpClient {
           response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400)
         ) {
           await response.body?.cancel();
-          throw new APIConnectionError(
+          throw new ApiConnectionError(
             `Cannot ${call.action}: the API answered with a redirect, which is not followed so that requests (and the key) go to ${
               new URL(target).origin
             } only`,
-            { status: response.status },
+            { status: response.status, ...call.context },
           );
         }
-        // A server or proxy echoing the key back must not put it into an error.
-        // (Only a key long enough to be a secret: a test key like "k" would
-        // mangle every word of the body.)
-        const text = key.length < 8
-          ? await response.text()
-          : (await response.text()).replaceAll(key, "[redacted]");
-        const retryAfterMs = parseRetryAfter(response.headers);
-        failure = errorFromResponse({
-          action: call.action,
-          status: response.status,
-          body: text,
-          retryAfterMs,
-          sessionId: call.sessionId ?? this.#sessionId,
-        });
+        // At most 1 MiB of an error body is read (an endless one cannot exhaust
+        // memory); the key it may echo is redacted on the way out.
+        const { text } = await readCapped(response, MAX_ERROR_BODY_BYTES);
+        // Without `Retry-After`, a 429 waits until the limit resets, when it says.
+        const retryAfterMs = parseRetryAfter(response.headers) ??
+          (response.status === 429 ? parseRateLimitReset(response.headers) : undefined);
+        failure = errorFromResponse(
+          { action: call.action, status: response.status, body: text, retryAfterMs },
+          call.context,
+        );
         retryable = isRetryableStatus(response.status, call.retry);
         if (response.status === 401 && config.getToken && !refreshed) {
           // The token may have expired between asking and sending: ask once more.
@@ -306,19 +375,19 @@ export class HttpClient {
         if (call.signal?.aborted) throw call.signal.reason;
         if (error instanceof InferenceError) throw error;
         if (deadline.signal.aborted) {
-          failure = new TimeoutError(
-            `Cannot ${call.action}: no response within ${timeoutMs} ms`,
-            read ? "request" : "connect",
+          failure = new TimeoutError(`Cannot ${call.action}: no response within ${timeoutMs} ms`, {
+            phase: read ? "request" : "connect",
             timeoutMs,
-            { cause: error },
-          );
+            cause: error,
+            ...call.context,
+          });
           // A timed-out create may have been acted on: only idempotent calls retry.
           retryable = call.retry === "idempotent";
         } else {
-          failure = new APIConnectionError(
-            `Cannot ${call.action}: ${describe(error)}`,
-            { cause: error },
-          );
+          failure = new ApiConnectionError(`Cannot ${call.action}: ${describe(error)}`, {
+            cause: error,
+            ...call.context,
+          });
           retryable = call.retry === "idempotent" || isConnectionRefused(error);
         }
       } finally {
@@ -331,22 +400,125 @@ export class HttpClient {
   }
 }
 
-/** Reads a 2xx body: the envelope's `data`, a bare value, or `undefined` when empty. */
-async function readEnvelope<T>(response: Response, action: string): Promise<T> {
-  const text = await response.text();
-  if (text.trim() === "") return undefined as T;
+/**
+ * Reads at most `limit` bytes of a body as text and cancels the rest, so an
+ * endless body costs `limit` bytes, not all the memory there is.
+ */
+export async function readCapped(
+  response: Response,
+  limit: number,
+): Promise<{ text: string; truncated: boolean }> {
+  if (response.body === null) return { text: "", truncated: false };
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let truncated = false;
+  try {
+    while (true) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const room = limit - size;
+      if (value.byteLength > room) {
+        chunks.push(value.subarray(0, room));
+        size = limit;
+        truncated = true;
+        break;
+      }
+      chunks.push(value);
+      size += value.byteLength;
+    }
+  } finally {
+    if (truncated) reader.cancel().catch(() => {});
+    else reader.releaseLock();
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  // `stream: true` drops a character cut in half at the cap instead of mangling it.
+  const text = new TextDecoder().decode(bytes, { stream: truncated });
+  return { text: truncated ? `${text}… (truncated at ${limit} bytes)` : text, truncated };
+}
+
+/** What one 2xx answer carried: the checked `data`, and the envelope's notices. */
+interface Answer {
+  data: unknown;
+  messages: ResponseMessage[];
+}
+
+/**
+ * Reads a 2xx body: unwraps the envelope and checks the result against what the
+ * call expects. Anything else is an {@linkcode InferenceError} naming the call,
+ * never a `TypeError` later or an `undefined` the caller did not expect.
+ */
+async function readEnvelope(
+  response: Response,
+  call: Pick<ApiCall, "action" | "expect" | "context">,
+): Promise<Answer> {
+  const expect = call.expect ?? "any";
+  const none: Answer = { data: undefined, messages: [] };
+  if (expect === "none") {
+    await response.body?.cancel();
+    return none;
+  }
+  const { status } = response;
+  const fail = (said: string, body?: string, cause?: unknown): InferenceError =>
+    new InferenceError(`Cannot ${call.action}: the API answered ${status} with ${said}`, {
+      status,
+      body,
+      cause,
+      ...call.context,
+    });
+  const type = response.headers.get("content-type") ?? "";
+  // A body that says it is not JSON is read like an error body: 1 MiB at most.
+  const textual = type !== "" && !/json/i.test(type);
+  const { text, truncated } = await readCapped(
+    response,
+    textual ? MAX_ERROR_BODY_BYTES : MAX_JSON_BODY_BYTES,
+  );
+  if (text.trim() === "") {
+    if (expect === "any") return none;
+    throw fail("an empty body");
+  }
+  if (truncated && !textual) {
+    throw fail(`a body larger than ${MAX_JSON_BODY_BYTES} bytes`, excerpt(text, 1000));
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (cause) {
-    throw new InferenceError(
-      `Cannot ${action}: the API answered ${response.status} with a body that is not JSON: ${
-        excerpt(text, 200)
-      }`,
-      { status: response.status, body: text, cause },
-    );
+    throw fail(`a body that is not JSON: ${excerpt(text, 200)}`, text, cause);
   }
-  return unwrapEnvelope(parsed) as T;
+  const object = isObject(parsed) ? parsed : undefined;
+  if (object?.success === false) {
+    const error = isObject(object.error) ? object.error : undefined;
+    const message = typeof error?.message === "string"
+      ? error.message
+      : typeof object.error === "string"
+      ? object.error
+      : "success: false";
+    throw fail(`a failure: ${excerpt(message, 300)}`, text);
+  }
+  const enveloped = object !== undefined && isEnvelope(object);
+  const data = enveloped ? object.data : parsed;
+  const messages = enveloped && Array.isArray(object.messages)
+    ? (object.messages as unknown[]).filter(isObject) as ResponseMessage[]
+    : [];
+  switch (expect) {
+    case "array":
+      if (data === null) return { data: [], messages };
+      if (!Array.isArray(data)) throw fail(`${describeValue(data)} where a list was due`, text);
+      break;
+    case "object":
+    case "object-with-id":
+      if (!isObject(data)) throw fail(`${describeValue(data)} where an object was due`, text);
+      if (expect === "object-with-id" && (typeof data.id !== "string" || data.id === "")) {
+        throw fail("an object without an id", text);
+      }
+  }
+  return { data, messages };
 }
 
 /**
@@ -355,11 +527,36 @@ async function readEnvelope<T>(response: Response, action: string): Promise<T> {
  * field is returned whole.
  */
 export function unwrapEnvelope(value: unknown): unknown {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
-  if (!("data" in value)) return value;
-  const envelopeKeys = new Set(["data", "messages", "success", "status", "error"]);
-  const isEnvelope = Object.keys(value).every((key) => envelopeKeys.has(key));
-  return isEnvelope ? (value as { data: unknown }).data : value;
+  return isObject(value) && isEnvelope(value) ? value.data : value;
+}
+
+const ENVELOPE_KEYS = new Set(["data", "messages", "success", "status", "error"]);
+
+function isEnvelope(value: Record<string, unknown>): boolean {
+  return "data" in value && Object.keys(value).every((key) => ENVELOPE_KEYS.has(key));
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  return `${typeof value === "object" ? "an" : "a"} ${typeof value}`;
+}
+
+/** Hands the envelope's notices to `onMessage`; what it throws never fails the call. */
+function notify(
+  onMessage: ((messages: ResponseMessage[], context: { action: string }) => void) | undefined,
+  messages: ResponseMessage[],
+  action: string,
+): void {
+  try {
+    onMessage?.(messages, { action });
+  } catch {
+    // A notice must not turn a call that succeeded (a task created) into a failure.
+  }
 }
 
 function describe(error: unknown): string {

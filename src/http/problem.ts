@@ -7,10 +7,10 @@
 
 import {
   ApiError,
-  AppMismatchError,
   AuthenticationError,
   BadRequestError,
   ConflictError,
+  type ErrorContext,
   excerpt,
   GoneError,
   type InferenceErrorOptions,
@@ -20,14 +20,8 @@ import {
   RateLimitError,
   type RequirementError,
   RequirementsNotMetError,
-  SessionEndedError,
-  type SessionErrorOptions,
-  SessionExpiredError,
-  SessionNotFoundError,
+  SESSION_ERRORS,
   UnprocessableEntityError,
-  VersionMismatchError,
-  WorkerLeasedError,
-  WorkerLostError,
 } from "../errors.ts";
 
 /** What is known about a failed response. */
@@ -36,29 +30,26 @@ export interface FailedResponse {
   action: string;
   status: number;
   body: string;
-  /** From `Retry-After`, when present. */
+  /** From `Retry-After` (or `X-RateLimit-Reset`), when present. */
   retryAfterMs?: number | undefined;
-  /** The session the request named, for session errors. */
-  sessionId?: string | undefined;
 }
 
-type SessionErrorClass = new (message: string, options: SessionErrorOptions) => ApiError;
-
-const SESSION_ERRORS: Record<string, SessionErrorClass> = {
-  "SESSION_NOT_FOUND": SessionNotFoundError,
-  "SESSION_EXPIRED": SessionExpiredError,
-  "SESSION_ENDED": SessionEndedError,
-  "WORKER_LEASED": WorkerLeasedError,
-  "APP_MISMATCH": AppMismatchError,
-  "VERSION_MISMATCH": VersionMismatchError,
-  "WORKER_LOST": WorkerLostError,
+/** The error class of each status, when the problem's code names no session error. */
+const STATUS_ERRORS: Readonly<Record<number, typeof ApiError>> = {
+  400: BadRequestError,
+  401: AuthenticationError,
+  403: PermissionDeniedError,
+  404: NotFoundError,
+  409: ConflictError,
+  410: GoneError,
+  422: UnprocessableEntityError,
 };
 
 /**
  * Builds the typed error for a non-2xx response. The message reads
  * `Cannot <action>: <detail> (<status> <code>)`.
  */
-export function errorFromResponse(failed: FailedResponse): ApiError {
+export function errorFromResponse(failed: FailedResponse, context: ErrorContext = {}): ApiError {
   const { action, status, body } = failed;
   const problem = parseObject(body);
   const code = problemCode(problem);
@@ -69,10 +60,18 @@ export function errorFromResponse(failed: FailedResponse): ApiError {
   const message = `Cannot ${action}: ${said ? excerpt(said, 300) : "the API answered an error"} (${
     [status, code].filter((part) => part !== undefined).join(" ")
   })`;
-  const options: InferenceErrorOptions = { status, code, title, detail, body, problem };
+  const options: InferenceErrorOptions = {
+    status,
+    code,
+    title,
+    detail,
+    body,
+    problem,
+    ...context,
+  };
 
   const sessionClass = code === undefined ? undefined : SESSION_ERRORS[code.toUpperCase()];
-  if (sessionClass) return new sessionClass(message, { ...options, sessionId: failed.sessionId });
+  if (sessionClass) return new sessionClass(message, options);
   if (status === 412 && Array.isArray(problem?.errors)) {
     const errors = problem.errors as RequirementError[];
     const first = errors[0]?.message;
@@ -80,30 +79,14 @@ export function errorFromResponse(failed: FailedResponse): ApiError {
       `Cannot ${action}: ${typeof first === "string" ? first : "requirements not met"} (412${
         code ? ` ${code}` : ""
       })`,
-      errors,
-      options,
+      { ...options, errors },
     );
   }
-  switch (status) {
-    case 400:
-      return new BadRequestError(message, options);
-    case 401:
-      return new AuthenticationError(message, options);
-    case 403:
-      return new PermissionDeniedError(message, options);
-    case 404:
-      return new NotFoundError(message, options);
-    case 409:
-      return new ConflictError(message, options);
-    case 410:
-      return new GoneError(message, options);
-    case 422:
-      return new UnprocessableEntityError(message, options);
-    case 429:
-      return new RateLimitError(message, failed.retryAfterMs, options);
+  if (status === 429) {
+    return new RateLimitError(message, { ...options, retryAfterMs: failed.retryAfterMs });
   }
-  if (status >= 500) return new InternalServerError(message, options);
-  return new ApiError(message, options);
+  const statusClass = STATUS_ERRORS[status] ?? (status >= 500 ? InternalServerError : ApiError);
+  return new statusClass(message, options);
 }
 
 function parseObject(text: string): Record<string, unknown> | undefined {

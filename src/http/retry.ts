@@ -57,6 +57,25 @@ export function parseRetryAfter(headers: Headers, now: number = Date.now()): num
 }
 
 /**
+ * Reads when a rate limit resets, from `X-RateLimit-Reset`, as a wait in ms. The
+ * inference.sh REST docs show it as Unix seconds (`X-RateLimit-Reset: 1640000000`);
+ * a value of 10^12 or more is read as Unix milliseconds, and a small number (below
+ * 10^9, which no current Unix time is) as seconds from now, as some servers send.
+ * Returns `undefined` when absent, unreadable or already past (clocks differ, so a
+ * past reset says nothing; the backoff applies then).
+ */
+export function parseRateLimitReset(
+  headers: Headers,
+  now: number = Date.now(),
+): number | undefined {
+  const value = headers.get("x-ratelimit-reset")?.trim();
+  if (!value || !/^\d+(\.\d+)?$/.test(value)) return undefined;
+  const number = Number(value);
+  const wait = number >= 1e12 ? number - now : number >= 1e9 ? number * 1000 - now : number * 1000;
+  return wait > 0 ? Math.ceil(wait) : undefined;
+}
+
+/**
  * Whether a fetch failure means the connection was refused, i.e. the request
  * never reached the server. Runtimes say so differently (Node: `ECONNREFUSED`
  * on the cause, Bun: `ConnectionRefused`, Deno: "Connection refused" in the

@@ -112,7 +112,8 @@ export class Sessions {
       path: `/sessions/${segment(id)}`,
       action: `get session "${id}"`,
       retry: "idempotent",
-      sessionId: id,
+      expect: "object-with-id",
+      context: { sessionId: id },
       ...options,
     });
   }
@@ -137,6 +138,7 @@ export class Sessions {
       path: "/sessions",
       action: "list sessions",
       retry: "idempotent",
+      expect: "array",
       ...options,
     });
     return sessions ?? [];
@@ -168,7 +170,8 @@ export class Sessions {
       path: `/sessions/${segment(id)}/keepalive`,
       action: `keep session "${id}" alive`,
       retry: "idempotent",
-      sessionId: id,
+      expect: "object-with-id",
+      context: { sessionId: id },
       ...options,
     });
   }
@@ -196,7 +199,7 @@ export class Sessions {
       path: `/sessions/${segment(id)}`,
       action: `end session "${id}"`,
       retry: "idempotent",
-      sessionId: id,
+      context: { sessionId: id },
       ...options,
     });
   }

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { withContext } from "../errors.ts";
 import { delay } from "../http/config.ts";
 import { type HttpClient, type RequestOptions, segment } from "../http/core.ts";
 import { type AccumulatedDelta, accumulateDelta, emptyDelta } from "./delta.ts";
@@ -253,7 +254,8 @@ export class Tasks {
       signal: options.signal,
       timeoutMs: options.timeoutMs,
       maxRetries: options.maxRetries,
-      sessionId: params.session === "new" ? undefined : params.session,
+      expect: "object-with-id",
+      context: { sessionId: params.session === "new" ? undefined : params.session },
     });
     options.onCreate?.(task);
     if (options.wait === false) return task;
@@ -297,13 +299,17 @@ export class Tasks {
     segment(id);
     const settings = this.#settings(options);
     const accumulated = emptyDelta();
-    for await (const event of followTask(this.#http, { id, status: 0 }, settings)) {
-      if (event.type === "delta") {
-        options.onDelta?.(event.delta, accumulateDelta(accumulated, event.delta.delta));
-      } else {
-        options.onUpdate?.(event.task);
-        yield event.task as Task<Output>;
+    try {
+      for await (const event of followTask(this.#http, { id, status: 0 }, settings)) {
+        if (event.type === "delta") {
+          options.onDelta?.(event.delta, accumulateDelta(accumulated, event.delta.delta));
+        } else {
+          options.onUpdate?.(event.task);
+          yield event.task as Task<Output>;
+        }
       }
+    } catch (error) {
+      throw this.#http.redact(error);
     }
   }
 
@@ -328,6 +334,7 @@ export class Tasks {
       path: `/tasks/${segment(id)}`,
       action: `get task "${id}"`,
       retry: "idempotent",
+      expect: "object-with-id",
       ...options,
     });
   }
@@ -366,15 +373,18 @@ export class Tasks {
   ): Promise<Task> {
     let final = task;
     const accumulated = emptyDelta();
-    // Session errors on the stream (or polls) then carry the session's id.
-    const http = this.#http.forSession(sessionId);
-    for await (const event of followTask(http, task, settings)) {
-      if (event.type === "delta") {
-        options.onDelta?.(event.delta, accumulateDelta(accumulated, event.delta.delta));
-      } else {
-        final = event.task;
-        options.onUpdate?.(event.task);
+    try {
+      for await (const event of followTask(this.#http, task, settings)) {
+        if (event.type === "delta") {
+          options.onDelta?.(event.delta, accumulateDelta(accumulated, event.delta.delta));
+        } else {
+          final = event.task;
+          options.onUpdate?.(event.task);
+        }
       }
+    } catch (error) {
+      // Errors of the stream (or polls) carry the session's id, and no secret.
+      throw withContext(this.#http.redact(error), { sessionId });
     }
     return final;
   }

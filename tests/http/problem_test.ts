@@ -74,12 +74,10 @@ describe("errorFromResponse()", () => {
       [400, "APP_MISMATCH", AppMismatchError],
     ];
     for (const [status, code, cls] of cases) {
-      const error = errorFromResponse({
-        action: "run",
-        status,
-        body: problem(status, code),
-        sessionId: "sess_9",
-      });
+      const error = errorFromResponse(
+        { action: "run", status, body: problem(status, code) },
+        { sessionId: "sess_9" },
+      );
       assert.ok(error instanceof cls, code);
       assert.ok(isSessionError(error));
       assert.equal((error as unknown as { sessionId: string }).sessionId, "sess_9");

@@ -30,7 +30,7 @@ import { pollChat } from "./chat_poll.ts";
 import { readChat } from "./chat_read.ts";
 import { type ChatEvent, followChat } from "./chat_stream.ts";
 import { chatsOf, messagesOf, subscribe } from "./subscription.ts";
-import { ToolRunner } from "./tool_runner.ts";
+import { ToolRunner, type TurnTools } from "./tool_runner.ts";
 import { type AgentReply, Turn } from "./turn.ts";
 import type { Chat, ChatMessage } from "./types.ts";
 
@@ -104,6 +104,8 @@ export class Agent<Output = unknown> {
   #chatId: string | undefined;
   #lifetime = new AbortController();
   #busy = false;
+  /** A stop still on its way for an aborted turn; the next message waits for it. */
+  #stopping: Promise<void> | undefined;
 
   /** Created by `client.agents.create()`. */
   constructor(init: AgentInit) {
@@ -137,10 +139,15 @@ export class Agent<Output = unknown> {
    * output. Client tools with handlers run as the model calls them. Rejects with
    * {@linkcode AgentTurnError} when the agent fails or the turn is stopped, with
    * {@linkcode OutputValidationError} when the output does not match the schema,
-   * and with `signal.reason` when `signal` aborts (the turn is then stopped on the
-   * server too). When the stream (or, with `stream: false`, polling) keeps
-   * failing, rejects with the last error after `maxReconnects` tries in a row.
-   * One turn at a time per agent.
+   * and at once with `signal.reason` when `signal` aborts: the turn is then
+   * stopped on the server in the background (`POST /chats/{id}/stop`, at most
+   * two tries of 5 s, sent once the message's own POST has answered; the next
+   * message waits for it). When a tool result cannot be submitted (or
+   * `onToolCall` rejects), the turn is stopped on the server before the call
+   * rejects with that error, since the agent would wait for it forever. When
+   * the stream (or, with `stream: false`, polling) keeps failing, rejects with
+   * the last error after `maxReconnects` tries in a row. One turn at a time per
+   * agent.
    *
    * @param text The message.
    * @param options Callbacks, attachments, abort signal, stream settings.
@@ -203,16 +210,21 @@ export class Agent<Output = unknown> {
       );
     }
     this.#busy = true;
-    const abort = new AbortController();
     const lifetime = this.#lifetime.signal;
+    // Aborted by the caller's signal or a disconnect, and once the turn is over.
+    const abort = new AbortController();
     const link = linkSignals([options.signal, lifetime]);
     const onAbort = (): void => abort.abort(link.signal.reason);
     link.signal.addEventListener("abort", onAbort, { once: true });
     if (link.signal.aborted) onAbort();
+    // Every wait of the turn ends at once when it is aborted.
+    const interrupted = rejectOnAbort(abort.signal);
     const request = { timeoutMs: settings.timeoutMs, maxRetries: settings.maxRetries };
     let chatId = this.#chatId;
     let events: AsyncGenerator<ChatEvent, void, undefined> | undefined;
+    let posted: Promise<CreatedMessages> | undefined;
     let turn: Turn<Output> | undefined;
+    let tools: TurnTools | undefined;
     const follow = (id: string, reconcileFirst: boolean) =>
       this.#follow(id, settings, {
         signal: abort.signal,
@@ -222,16 +234,25 @@ export class Agent<Output = unknown> {
         mustRead: () => turn?.settled !== true,
       });
     try {
-      const uploaded = await attach(this.#files, files, images, abort.signal);
+      abort.signal.throwIfAborted();
+      const uploaded = await Promise.race([
+        attach(this.#files, files, images, abort.signal),
+        interrupted,
+      ]);
+      // A stop sent for an aborted turn lands before this message, not after it.
+      if (this.#stopping) await Promise.race([this.#stopping, interrupted]);
       if (chatId !== undefined) {
         // Open the stream first, so nothing the POST causes is missed (protocol §6.3).
         events = follow(chatId, false);
-        await events.next();
+        await Promise.race([events.next(), interrupted]);
       }
-      const created = await postMessage(this.#http, this.#body(text, uploaded), {
+      // Not aborted by the caller: once sent, the message may start a turn that
+      // must then be stopped, and only the answer names a new chat.
+      posted = postMessage(this.#http, this.#body(text, uploaded), {
         ...request,
-        signal: abort.signal,
+        signal: lifetime,
       });
+      const created = await Promise.race([posted, interrupted]);
       const newChat = chatId === undefined;
       chatId ??= chatOf(created);
       turn = new Turn<Output>({
@@ -247,13 +268,9 @@ export class Agent<Output = unknown> {
         this.#chatId = chatId;
         events = follow(chatId, true);
       }
-      const tools = this.#tools.forTurn({
-        chatId,
-        onToolCall: options.onToolCall,
-        signal: abort.signal,
-      });
+      tools = this.#tools.forTurn({ chatId, onToolCall: options.onToolCall, signal: abort.signal });
       while (!turn.ended) {
-        const step = await Promise.race([events!.next(), tools.failure]);
+        const step = await Promise.race([events!.next(), tools.failure, interrupted]);
         if (step.done) throw new InferenceError(`Cannot follow chat "${chatId}": the stream ended`);
         turn.apply(step.value);
         if (step.value.kind === "message") tools.dispatch(step.value.message);
@@ -263,16 +280,24 @@ export class Agent<Output = unknown> {
       abort.abort();
       return await turn.result({ ...request, signal: options.signal });
     } catch (error) {
+      const running = turn?.ended !== true;
       abort.abort(error);
       events?.return().catch(() => {});
       if (options.signal?.aborted) {
-        // The caller gave up on the turn: stop it on the server too.
-        if (chatId !== undefined) {
-          await stopChat(this.#http, chatId, { maxRetries: 1, timeoutMs: 5_000 }).catch(() => {});
-        }
+        // The caller gave up on the turn: stop it on the server too, in the
+        // background (once the POST, if it was sent, has answered).
+        if (running) this.#stopLater(chatId, posted);
         throw options.signal.reason;
       }
       if (lifetime.aborted) throw lifetime.reason;
+      if (tools?.failed && chatId !== undefined) {
+        // The agent waits for a tool result that will not come: stop the turn on
+        // the server before rejecting (bounded; the caller may still abort).
+        await Promise.race([this.#stopLater(chatId, undefined), rejectOnAbort(link.signal)])
+          .catch(() => {});
+        if (options.signal?.aborted) throw options.signal.reason;
+        if (lifetime.aborted) throw lifetime.reason;
+      }
       throw error;
     } finally {
       abort.abort();
@@ -280,6 +305,31 @@ export class Agent<Output = unknown> {
       link.dispose();
       this.#busy = false;
     }
+  }
+
+  /**
+   * Stops the chat's turn in the background, bounded (two tries of 5 s), once
+   * the POST of its message (when given) has answered: the POST may be what
+   * names the chat, and a stop that overtook it would stop nothing. The next
+   * message waits for it. Never rejects.
+   */
+  #stopLater(
+    chatId: string | undefined,
+    posted: Promise<CreatedMessages> | undefined,
+  ): Promise<void> {
+    const http = this.#http;
+    const previous = this.#stopping;
+    const stopping = (async () => {
+      await previous;
+      const created = await posted?.catch(() => undefined);
+      const id = chatId ?? (created ? chatOf(created, false) : undefined);
+      if (id === undefined) return;
+      await stopChat(http, id, STOP_LIMITS).catch(() => {});
+    })().finally(() => {
+      if (this.#stopping === stopping) this.#stopping = undefined;
+    });
+    this.#stopping = stopping;
+    return stopping;
   }
 
   /**
@@ -498,6 +548,7 @@ export class Agent<Output = unknown> {
   reset(): void {
     this.disconnect();
     this.#chatId = undefined;
+    this.#stopping = undefined; // a stop of the old chat cannot touch the new one
     this.#tools.clear();
   }
 
@@ -536,12 +587,26 @@ export class Agent<Output = unknown> {
   }
 }
 
+/** How long a stop sent on the caller's behalf may take: two tries of 5 s. */
+const STOP_LIMITS = { maxRetries: 1, timeoutMs: 5_000 } as const;
+
 /** The chat a first message started, as the answer of `POST /agents/run` names it. */
-function chatOf(created: CreatedMessages): string {
+function chatOf(created: CreatedMessages): string;
+function chatOf(created: CreatedMessages, required: false): string | undefined;
+function chatOf(created: CreatedMessages, required = true): string | undefined {
   // A queued first message may come without an assistant message (§9 A6).
   const chatId = created["assistant_message"]?.["chat_id"] ?? created["user_message"]?.["chat_id"];
-  if (typeof chatId !== "string" || chatId === "") {
-    throw new InferenceError("Cannot send message: the API's answer names no chat");
-  }
-  return chatId;
+  if (typeof chatId === "string" && chatId !== "") return chatId;
+  if (!required) return undefined;
+  throw new InferenceError("Cannot send message: the API's answer names no chat");
+}
+
+/** A promise that rejects with the signal's reason once it aborts (never resolves). */
+function rejectOnAbort(signal: AbortSignal): Promise<never> {
+  const aborted = new Promise<never>((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+  });
+  aborted.catch(() => {});
+  return aborted;
 }

@@ -210,7 +210,8 @@ describe("polling transport (stream: false)", () => {
       }),
       (error) => error === reason,
     );
-    assert.ok(calls(env.emulator).includes(`POST /chats/${agent.chatId}/stop`));
+    // The stop goes in the background, after the rejection.
+    await until(() => calls(env.emulator).includes(`POST /chats/${agent.chatId}/stop`));
     const chat = await agent.getChat();
     assert.equal(chat?.chat_messages?.at(-1)?.status, "cancelled");
   });

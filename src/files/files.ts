@@ -199,7 +199,8 @@ async function uploadSource(
     }
     const size = total ?? sent;
     report?.({ loaded: size, total: size });
-    return file;
+    // A stream of unknown size was recorded before its size was known.
+    return total === undefined ? { ...file, size } : file;
   } finally {
     await streamed?.release();
   }

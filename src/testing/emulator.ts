@@ -16,6 +16,7 @@ import { FileStore } from "./files/file_store.ts";
 import { fileRoutes } from "./files/routes.ts";
 import { preflight, withCors } from "./http/cors.ts";
 import { problem } from "./http/responses.ts";
+import { RateLimits } from "./http/rate_limits.ts";
 import { matchRoute, type Route, type RouteContext } from "./http/router.ts";
 import { Ids } from "./ids.ts";
 import { createInProcessFetch } from "./in_process_fetch.ts";
@@ -253,6 +254,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const timers = new Timers();
   const ids = new Ids();
   const faults = new FaultQueue();
+  const limits = new RateLimits(clock);
   const streams = new Set<LineStream>();
   const requests: RecordedRequest[] = [];
   const tasks = new TaskStore(() => timestamp(clock), ids);
@@ -277,6 +279,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     files.clear();
     ids.reset();
     faults.clear();
+    limits.clear();
     requests.length = 0;
   };
 
@@ -315,10 +318,18 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     if (!url.pathname.startsWith("/__emulator/")) {
       const failure = faults.takeFailure(method, url.pathname);
       if (failure) {
+        const headers: Record<string, string> = {};
+        if (failure.retryAfter !== undefined) headers["retry-after"] = failure.retryAfter;
+        if (failure.resetAfter !== undefined) {
+          headers["x-ratelimit-remaining"] = "0";
+          headers["x-ratelimit-reset"] = String(Math.ceil(clock.now() / 1000) + failure.resetAfter);
+        }
         return problem({
           status: failure.status,
-          detail: `injected failure (${failure.status}) for ${method} ${url.pathname}`,
-          headers: failure.retryAfter === undefined ? {} : { "retry-after": failure.retryAfter },
+          detail: failure.resetAfter === undefined
+            ? `injected failure (${failure.status}) for ${method} ${url.pathname}`
+            : `rate limit exceeded for ${method} ${url.pathname}`,
+          headers,
         });
       }
     }
@@ -341,7 +352,13 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     try {
       const context = { request, url, params: match.params, bytes, state } as RouteContext;
       Object.defineProperty(context, "text", { get: text, enumerable: true });
-      return await match.route.handle(context);
+      const response = await match.route.handle(context);
+      if (!internal) {
+        for (const [name, value] of Object.entries(limits.count(method, url.pathname))) {
+          response.headers.set(name, value);
+        }
+      }
+      return response;
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
       return problem({ status: 500, detail: `emulator error: ${detail}` });

@@ -36,6 +36,37 @@ export interface FailNextOptions {
 }
 
 /**
+ * Options of {@linkcode EmulatorFaults.rateLimitNext}.
+ *
+ * @example
+ * ```ts
+ * import { createEmulator } from "@inferencesh/sdk/testing";
+ * const emulator = createEmulator();
+ * emulator.faults.rateLimitNext({ resetAfter: 2, path: "/apps/run", times: 1 });
+ * emulator.close();
+ * ```
+ */
+export interface RateLimitOptions {
+  /**
+   * Seconds from the emulator's clock to the `X-RateLimit-Reset` it announces;
+   * a whole number of at least 0.
+   *
+   * @default {1}
+   */
+  resetAfter?: number | undefined;
+  /**
+   * How many matching requests are refused.
+   *
+   * @default {1}
+   */
+  times?: number | undefined;
+  /** Only requests whose pathname starts with this, e.g. `"/apps/run"`. */
+  path?: string | undefined;
+  /** Only requests with this method, e.g. `"POST"`. */
+  method?: string | undefined;
+}
+
+/**
  * Options of {@linkcode EmulatorFaults.refuseConnection} and {@linkcode EmulatorFaults.loseResponse}.
  *
  * @example
@@ -144,6 +175,15 @@ export interface EmulatorFaults {
    */
   failNext(status: number, options?: FailNextOptions): void;
   /**
+   * Refuses the next matching request(s) the way the public docs describe the
+   * API's rate limit: 429 `rate_limited` with `X-RateLimit-Remaining: 0` and
+   * `X-RateLimit-Reset` (Unix seconds), and no `Retry-After`.
+   *
+   * @param options When the window resets, count and which requests match.
+   * @throws {RangeError} When `resetAfter` is not a whole number >= 0.
+   */
+  rateLimitNext(options?: RateLimitOptions): void;
+  /**
    * Makes the in-process `fetch` reject like a refused TCP connection, before the
    * handler runs (the request is neither handled nor recorded).
    *
@@ -195,6 +235,8 @@ export interface EmulatorFaults {
 export interface RequestFailure {
   status: number;
   retryAfter: string | undefined;
+  /** Seconds to the `X-RateLimit-Reset` to announce (a `rateLimitNext` fault). */
+  resetAfter?: number | undefined;
 }
 
 /** The faults one stream took when it opened. */
@@ -230,6 +272,16 @@ export class FaultQueue implements EmulatorFaults {
     this.#failures.push(
       queued(options, { status, retryAfter: retryAfter === "" ? undefined : retryAfter }),
     );
+  }
+
+  rateLimitNext(options: RateLimitOptions = {}): void {
+    const resetAfter = options.resetAfter ?? 1;
+    if (!Number.isInteger(resetAfter) || resetAfter < 0) {
+      throw new RangeError(
+        `Cannot announce a reset ${resetAfter}s away: expected a whole number >= 0`,
+      );
+    }
+    this.#failures.push(queued(options, { status: 429, retryAfter: undefined, resetAfter }));
   }
 
   refuseConnection(options: ConnectionFaultOptions = {}): void {

@@ -59,5 +59,6 @@ export type {
   DropStreamOptions,
   EmulatorFaults,
   FailNextOptions,
+  RateLimitOptions,
   StreamFaultOptions,
 } from "./faults.ts";

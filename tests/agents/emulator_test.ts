@@ -219,7 +219,7 @@ describe("emulator: chat stream", () => {
       "agent_runs:working",
       "delta",
       "chat_messages:assistant:pending",
-      "chat_messages:assistant:pending:tool in_progress",
+      "chat_messages:assistant:pending:tool awaiting_input",
       "agent_runs:input_required",
       "chat_messages:assistant:pending:tool completed",
       "agent_runs:working",

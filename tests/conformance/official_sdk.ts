@@ -302,7 +302,9 @@ const echoPolling: Scenario = {
     strictEqual(task.status, 10, "resolved status");
     deepStrictEqual(task.output, { polled: true }, "output");
     strictEqual(updates.at(-1), 10, "last onUpdate status");
-    const paths = emulator.requests.map((r) => `${r.method} ${r.path.replace(/\/tasks\/[^/?]+/, "/tasks/:id")}`);
+    const paths = emulator.requests.map((r) =>
+      `${r.method} ${r.path.replace(/\/tasks\/[^/?]+/, "/tasks/:id")}`
+    );
     ok(paths.includes("GET /tasks/:id/status"), "polled GET /tasks/{id}/status");
     ok(!paths.includes("GET /tasks/:id/stream"), "no stream opened");
     return `status 10 via GET /tasks/{id}/status + GET /tasks/{id}; onUpdate ${updates.join("→")}`;

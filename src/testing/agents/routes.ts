@@ -1,5 +1,5 @@
 /**
- * `/agents/run`, `/chats/...` and `/tools/...` endpoints (protocol §6, §10.5).
+ * `/agents/run`, `/chats/...` and `/tools/...` endpoints (docs/protocol.md §7).
  *
  * @module
  */
@@ -96,6 +96,35 @@ function strings(value: unknown, field: string): string[] | Response {
   return value;
 }
 
+/** A user message part of one attachment: an image part for `image/*`, else a file part. */
+type Part = { type: "image"; image: string } | { type: "file"; file: string };
+
+/**
+ * `input.attachments`, the file references newer clients send
+ * (`{id, uri, filename, content_type, size}`; only `uri` is required), as the
+ * parts the API fills `images`/`files` from (docs/protocol.md §7.2).
+ */
+function attachments(value: unknown): Part[] | Response {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) {
+    return invalidField("input.attachments", "input.attachments must be an array of files");
+  }
+  const parts: Part[] = [];
+  for (const [index, item] of value.entries()) {
+    const field = `input.attachments[${index}]`;
+    if (!isObject(item) || typeof item.uri !== "string" || item.uri === "") {
+      return invalidField(field, `${field} must be a file reference with a uri`);
+    }
+    const type = typeof item["content_type"] === "string" ? item["content_type"] : "";
+    parts.push(
+      type.toLowerCase().startsWith("image/")
+        ? { type: "image", image: item.uri }
+        : { type: "file", file: item.uri },
+    );
+  }
+  return parts;
+}
+
 function run(context: RouteContext): Response {
   const parsed = parseJsonObject(context.text);
   if (!parsed.ok) return parsed.response;
@@ -109,8 +138,13 @@ function run(context: RouteContext): Response {
   if (images instanceof Response) return images;
   const files = strings(input.files, "input.files");
   if (files instanceof Response) return files;
+  const attached = attachments(input.attachments);
+  if (attached instanceof Response) return attached;
   const setup = setupOf(body);
   if (setup instanceof Response) return setup;
+  if (body.stream !== undefined && body.stream !== null && typeof body.stream !== "boolean") {
+    return invalidField("stream", "stream must be a boolean");
+  }
   const store = context.state.chats;
   const chatId = body["chat_id"];
   let record: ChatRecord;
@@ -137,6 +171,7 @@ function run(context: RouteContext): Response {
       { type: "text", text: input.text },
       ...images.map((image) => ({ type: "image", image })),
       ...files.map((file) => ({ type: "file", file })),
+      ...attached,
     ],
   });
   if (busy) {
@@ -146,10 +181,48 @@ function run(context: RouteContext): Response {
     return ok({ "user_message": structuredClone(user) });
   }
   const assistant = beginTurn(context.state, record, user);
+  if (body.stream === true) return streamTurn(context, record, String(assistant.id));
   return ok({
     "user_message": structuredClone(user),
     "assistant_message": structuredClone(assistant),
   });
+}
+
+const TERMINAL_MESSAGE = ["ready", "failed", "cancelled"];
+
+/**
+ * `POST /agents/run` with `stream: true` (docs/protocol.md §7.3): the answer is
+ * the turn itself, one bare snapshot of the assistant message per change
+ * (deltas included, as the text so far), `{"event":"agent_runs",…}` lines for
+ * the run, heartbeats, and the end of the body after the terminal snapshot.
+ */
+function streamTurn(context: RouteContext, record: ChatRecord, assistantId: string): Response {
+  const { state } = context;
+  const store = state.chats;
+  let unsubscribe = (): void => {};
+  const opened = openStream(state, context.request, () => unsubscribe());
+  const line = opened.stream;
+  const runId = store.message(record, assistantId)?.["agent_run_id"];
+  const snapshot = (): void => {
+    const message = store.message(record, assistantId);
+    if (!message) return;
+    line.send(structuredClone(message));
+    if (TERMINAL_MESSAGE.includes(String(message.status)) && line.active) line.end();
+  };
+  snapshot();
+  if (!line.active) return opened.response;
+  unsubscribe = store.subscribe(String(record.chat.id), (change) => {
+    if (change.event === "removed") {
+      if (line.active) line.end();
+    } else if (change.event === "agent_runs") {
+      if (change.data["id"] === runId) line.sendEvent("agent_runs", change.data);
+    } else if (change.event === "delta") {
+      if (change.data["resource_id"] === assistantId) snapshot();
+    } else if (change.event === "chat_messages" && change.data["id"] === assistantId) {
+      snapshot();
+    }
+  });
+  return opened.response;
 }
 
 function stream(context: RouteContext): Response {

@@ -110,7 +110,9 @@ async function drive(
         "tool_invocation_id": `call_${id.slice(8)}`,
         type: "client",
         "display_name": script.tool.name,
-        status: script.tool.approval ? "awaiting_approval" : "in_progress",
+        // A client tool waits for the caller's result: `awaiting_input`, as the
+        // live API and the Python SDK have it (docs/protocol.md §7.4).
+        status: script.tool.approval ? "awaiting_approval" : "awaiting_input",
         function: { name: script.tool.name, arguments: script.tool.args },
       };
       const answered = new Promise<string>((resolve) => {

@@ -45,6 +45,14 @@ function applyFault(context: RouteContext, options: Options): void {
         method: optionalString(options, "method"),
       });
       return;
+    case "rateLimitNext":
+      faults.rateLimitNext({
+        times,
+        path,
+        resetAfter: optionalNumber(options, "resetAfter"),
+        method: optionalString(options, "method"),
+      });
+      return;
     case "dropStreamAfter": {
       const mode = optionalString(options, "mode");
       if (mode !== undefined && mode !== "close" && mode !== "error") {
@@ -74,7 +82,7 @@ function applyFault(context: RouteContext, options: Options): void {
       );
     default:
       throw new TypeError(
-        `field "kind" must be one of "failNext", "dropStreamAfter", "stallStreamAfter", "malformedLineAfter", "splitUtf8", "clear"`,
+        `field "kind" must be one of "failNext", "rateLimitNext", "dropStreamAfter", "stallStreamAfter", "malformedLineAfter", "splitUtf8", "clear"`,
       );
   }
 }

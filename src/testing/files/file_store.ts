@@ -43,6 +43,27 @@ export interface FileRequest {
   public: boolean | undefined;
 }
 
+/**
+ * Where an emulator reached as `origin` serves files. On the real API's hosts
+ * (an in-process emulator answering `https://api.inference.sh`) that is a host
+ * under `.invalid`, which no resolver answers, so an emulated file URI is never
+ * mistaken for (or fetched from) the real API; the emulator's own `fetch`
+ * answers every host, so such URIs still work through it. Served on a socket,
+ * files stay on the emulator's own origin.
+ */
+export function filesOrigin(origin: string): string {
+  let host: string;
+  try {
+    host = new URL(origin).hostname;
+  } catch {
+    return origin;
+  }
+  return host === "inference.sh" || host.endsWith(".inference.sh") ? EMULATED_FILES_ORIGIN : origin;
+}
+
+/** The origin of the in-process emulator's files. */
+export const EMULATED_FILES_ORIGIN = "https://files.emulator.invalid";
+
 /** The emulator's file table. */
 export class FileStore {
   readonly #files = new Map<string, StoredFile>();
@@ -104,12 +125,16 @@ export class FileStore {
 
   /** The public URL of `file` on the server at `origin`. */
   url(origin: string, file: StoredFile): string {
-    return `${origin}/__files/${encodeURIComponent(file.id)}/${encodeURIComponent(file.name)}`;
+    return `${filesOrigin(origin)}/__files/${encodeURIComponent(file.id)}/${
+      encodeURIComponent(file.name)
+    }`;
   }
 
   /** Where the bytes of an upload go: the emulator's own storage, no key needed. */
   uploadUrl(origin: string, file: StoredFile): string {
-    return `${origin}/__storage/${encodeURIComponent(file.id)}?sig=${file.signature ?? ""}`;
+    return `${filesOrigin(origin)}/__storage/${encodeURIComponent(file.id)}?sig=${
+      file.signature ?? ""
+    }`;
   }
 
   /**

@@ -31,7 +31,11 @@ export function preflight(request: Request): Response {
 /** Adds the headers every response carries; returns the same response. */
 export function withCors(response: Response): Response {
   response.headers.set("access-control-allow-origin", "*");
-  // Retry-After is not CORS-safelisted; without this a browser client cannot honour it.
-  response.headers.set("access-control-expose-headers", "Retry-After");
+  // Retry-After and the rate-limit headers are not CORS-safelisted; without this
+  // a browser client cannot honour them.
+  response.headers.set(
+    "access-control-expose-headers",
+    "Retry-After, X-RateLimit-Remaining, X-RateLimit-Reset",
+  );
   return response;
 }

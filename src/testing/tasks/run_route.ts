@@ -1,6 +1,7 @@
 /**
- * `POST /apps/run`: validate, create a task in status 1, start driving it
- * (protocol §3.2, §10.2).
+ * `POST /apps/run` and `POST /run`: validate, create a task in status 1, start
+ * driving it, and answer at once or, with `wait: true`, when it ends
+ * (docs/protocol.md §4.1, §4.2).
  *
  * @module
  */
@@ -15,6 +16,7 @@ import type { Route, RouteContext } from "../http/router.ts";
 import { checkSessionParams, joinSession, onWorker } from "../sessions/run_session.ts";
 import { timestamp } from "../state.ts";
 import { startTask } from "./task_runner.ts";
+import { slimResult, waitForEnd } from "./wait_result.ts";
 
 const INFRAS = ["cloud", "private", "private_first"];
 
@@ -69,10 +71,19 @@ function validate(body: Record<string, unknown>): Response | undefined {
     const invalid = optionalString(body, field);
     if (invalid) return invalid;
   }
+  const wait = body["wait"];
+  if (wait !== undefined && wait !== null && typeof wait !== "boolean") {
+    return invalidField("wait", `field "wait" must be a boolean`);
+  }
   return checkSessionParams(body);
 }
 
-function run(context: RouteContext): Response {
+/**
+ * Creates and starts the task. `slim`: answer the slim result (`POST /run`)
+ * rather than the TaskDTO; either way `wait: true` holds the answer until the
+ * task ends (docs/protocol.md §4.2).
+ */
+function run(context: RouteContext, slim: boolean): Response | Promise<Response> {
   const parsed = parseJsonObject(context.text);
   if (!parsed.ok) return parsed.response;
   const body = parsed.value;
@@ -131,14 +142,17 @@ function run(context: RouteContext): Response {
   if (lease.session) lease.session.taskId = id;
   const record = state.tasks.add(task);
   // Serialise now: the reply must show status 1 whatever the runner does next.
-  const response = ok(task);
+  const response = slim ? ok(slimResult(task)) : ok(task);
+  // Subscribe before the runner starts, so not even a synchronous end is missed.
+  const ended = body["wait"] === true ? waitForEnd(state, id, context.request.signal) : undefined;
   // On the session's worker (or a fresh one): files readable, memory kept.
   const placed = onWorker(state, app, lease);
   startTask(state, record, placed.app, context.url.origin, placed.worker);
-  return response;
+  return ended ?? response;
 }
 
-/** `POST /apps/run`. */
+/** `POST /apps/run` (the TaskDTO) and `POST /run` (the slim result). */
 export const runRoutes: readonly Route[] = [
-  { method: "POST", path: "/apps/run", handle: run },
+  { method: "POST", path: "/apps/run", handle: (context) => run(context, false) },
+  { method: "POST", path: "/run", handle: (context) => run(context, true) },
 ];

@@ -140,6 +140,8 @@ export class TaskStore {
   abortAll(): void {
     for (const record of this.#records.values()) {
       record.controller.abort(new DOMException("emulator closed", "AbortError"));
+      // Nothing more will happen: whoever waits for the task stops waiting.
+      this.#publish(record, { type: "removed" });
       record.subscribers.clear();
     }
   }

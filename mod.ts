@@ -1,7 +1,7 @@
 /**
  * TypeScript client for [inference.sh](https://inference.sh): run AI apps (FLUX,
  * LLMs, video, 250+ models) as tasks, and follow them live over a stream that
- * reconnects by itself. Web standards only, no dependencies: Deno, Bun, Node 18+,
+ * reconnects by itself. Web standards only, no dependencies: Deno, Bun, Node 20.19+,
  * Cloudflare Workers, Vercel Edge and browsers.
  *
  * ```ts

@@ -1,8 +1,8 @@
 /// <reference lib="deno.ns" />
 /**
  * Builds the npm package: plain ESM JavaScript with `.d.ts` files and explicit
- * `.js` specifiers in `dist/npm/` (entry points `.`, `./testing`, `./proxy`, as
- * in deno.json), a `package.json` for it, and the tarball `npm pack` makes of it
+ * `.js` specifiers in `dist/npm/` (entry points as in deno.json, and the `inferencesh`
+ * bin), a `package.json` for it, and the tarball `npm pack` makes of it
  * in `dist/`.
  *
  * ```sh
@@ -34,6 +34,20 @@ interface DenoJson {
   exports: Record<string, string>;
 }
 
+/** The repository every link of the package leads to (README links use it too). */
+export const REPOSITORY = "https://github.com/inference-sh/sdk-js";
+
+/** The oldest Node the package supports: `require()` of ESM works from 20.19 on. */
+export const NODE_ENGINES = ">=20.19";
+
+/** The npm bin: `npx @inferencesh/sdk emulator --port 8787` runs it. */
+const BIN = `#!/usr/bin/env node
+// The inferencesh command line (src/cli/main.ts): "inferencesh --help" lists its commands.
+import { main } from "./src/cli/main.js";
+
+process.exitCode = await main(process.argv.slice(2));
+`;
+
 /** `./src/proxy/mod.ts` → `./src/proxy/mod` */
 const stem = (path: string) => path.replace(/\.ts$/, "");
 
@@ -43,6 +57,31 @@ export function rewriteSpecifiers(source: string): string {
     /((?:from|import)\s*\(?\s*["'])(\.{1,2}\/[^"']+)\.ts(["'])/g,
     (_match, head: string, path: string, quote: string) => `${head}${path}.js${quote}`,
   );
+}
+
+/**
+ * Makes tsc's declarations compile for every consumer the package supports:
+ * TypeScript 5.4 and later, with DOM types or without them (a Node project with
+ * `@types/node`), `skipLibCheck: false`. Deno's TypeScript writes what 5.7+ reads:
+ *
+ * - `Uint8Array<ArrayBuffer>`: typed arrays are generic only from TypeScript 5.7
+ *   on (TS2315 before). `ReturnType<Uint8Array["slice"]>` is that type from 5.7
+ *   on and plain `Uint8Array` before.
+ * - `BodyInit`, `RequestInfo`: DOM names that `@types/node` does not declare;
+ *   spelled through `RequestInit` and `Request`, which both declare.
+ * - `Symbol.asyncDispose`, `AsyncDisposable` (a `Session` ends with `await using`):
+ *   a library reference to `esnext.disposable` (TypeScript 5.2+), as `@types/node`
+ *   itself has, so a project whose `lib` stops at ES2022 compiles too.
+ */
+export function portableDeclarations(source: string): string {
+  let text = source
+    .replaceAll("Uint8Array<ArrayBuffer>", 'ReturnType<Uint8Array["slice"]>')
+    .replace(/\bBodyInit\b/g, 'NonNullable<RequestInit["body"]>')
+    .replace(/\bRequestInfo\b/g, "(Request | string)");
+  if (/\bAsyncDisposable\b|Symbol\.asyncDispose/.test(text)) {
+    text = `/// <reference lib="esnext.disposable" />\n${text}`;
+  }
+  return text;
 }
 
 async function* walk(dir: string): AsyncGenerator<string> {
@@ -62,7 +101,7 @@ export async function build(tools?: Tools): Promise<Built> {
   await Deno.mkdir(packageDir, { recursive: true });
 
   // tsc type-checks again with a narrower library than Deno's (no deno.ns, ES2023),
-  // emits ES2022 for Node 18, and rewrites `.ts` specifiers to `.js` in the code.
+  // emits ES2022, and rewrites `.ts` specifiers to `.js` in the code.
   const entries = Object.values(deno.exports).map((path) => `${ROOT}/${path.slice(2)}`);
   const tsconfig = {
     compilerOptions: {
@@ -93,7 +132,8 @@ export async function build(tools?: Tools): Promise<Built> {
   for await (const path of walk(packageDir)) {
     if (!path.endsWith(".js") && !path.endsWith(".d.ts")) continue;
     const source = await Deno.readTextFile(path);
-    const rewritten = rewriteSpecifiers(source);
+    let rewritten = rewriteSpecifiers(source);
+    if (path.endsWith(".d.ts")) rewritten = portableDeclarations(rewritten);
     if (rewritten !== source) await Deno.writeTextFile(path, rewritten);
     if (
       path.endsWith(".js") && /\bDeno\./.test(rewritten.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, ""))
@@ -117,9 +157,28 @@ export async function build(tools?: Tools): Promise<Built> {
     exports,
     main: exports["."]!.default,
     types: exports["."]!.types,
-    engines: { node: ">=18" },
-    keywords: ["inference.sh", "ai", "sdk", "deno", "bun", "cloudflare-workers", "edge"],
+    bin: { inferencesh: "./bin.js" },
+    engines: { node: NODE_ENGINES },
+    repository: { type: "git", url: `git+${REPOSITORY}.git` },
+    homepage: `${REPOSITORY}#readme`,
+    bugs: { url: `${REPOSITORY}/issues` },
+    keywords: [
+      "inference.sh",
+      "inference",
+      "ai",
+      "llm",
+      "agents",
+      "sdk",
+      "emulator",
+      "deno",
+      "bun",
+      "cloudflare-workers",
+      "edge",
+      "web-standards",
+    ],
   };
+  await Deno.writeTextFile(`${packageDir}/bin.js`, BIN);
+  await Deno.chmod(`${packageDir}/bin.js`, 0o755);
   await Deno.writeTextFile(
     `${packageDir}/package.json`,
     JSON.stringify(packageJson, null, 2) + "\n",

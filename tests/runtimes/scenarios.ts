@@ -188,7 +188,7 @@ async function proxy({ base, sdk, proxy }: Context): Promise<string> {
   return `${relayed} requests relayed, foreign target 403`;
 }
 
-/** SHA-256 of `CSV` (no `crypto` here: Node 18 has no global one). */
+/** SHA-256 of `CSV`, computed once (the scenarios need no `crypto`). */
 const CSV = "a,b\n1,2\n";
 const CSV_SHA256 = "492d5ea496056f1a6a6592241032fab764c321596317930b4fa0e1e8bc3b7470";
 

@@ -18,7 +18,7 @@ import {
   followSettings,
   type SendMessageOptions,
 } from "./agent_options.ts";
-import { attach, checkAttachments, type Uploader } from "./attachments.ts";
+import { attach, checkAttachments, type FileRef, type Uploader } from "./attachments.ts";
 import {
   type CreatedMessages,
   postMessage,
@@ -235,7 +235,7 @@ export class Agent<Output = unknown> {
       });
     try {
       abort.signal.throwIfAborted();
-      const uploaded = await Promise.race([
+      const attachments = await Promise.race([
         attach(this.#files, files, images, abort.signal),
         interrupted,
       ]);
@@ -248,7 +248,7 @@ export class Agent<Output = unknown> {
       }
       // Not aborted by the caller: once sent, the message may start a turn that
       // must then be stopped, and only the answer names a new chat.
-      posted = postMessage(this.#http, this.#body(text, uploaded), {
+      posted = postMessage(this.#http, this.#body(text, attachments), {
         ...request,
         signal: lifetime,
       });
@@ -567,8 +567,8 @@ export class Agent<Output = unknown> {
       : pollChat(this.#http, chatId, { ...settings, ...hooks });
   }
 
-  /** The body of `POST /agents/run` (protocol §6.2). */
-  #body(text: string, uploaded: { images: string[]; files: string[] }): Record<string, unknown> {
+  /** The body of `POST /agents/run` (protocol §6.2); files go as `input.attachments` (§7.2). */
+  #body(text: string, attachments: FileRef[]): Record<string, unknown> {
     const body: Record<string, unknown> = { "chat_id": this.#chatId ?? null, ...this.#agent.body };
     const name = this.#name ?? this.#agent.name;
     if (name !== undefined) body["agent_name"] = name;
@@ -580,8 +580,7 @@ export class Agent<Output = unknown> {
       "system_prompt": "",
       "context_size": 0,
     };
-    if (uploaded.images.length > 0) input.images = uploaded.images;
-    if (uploaded.files.length > 0) input.files = uploaded.files;
+    if (attachments.length > 0) input.attachments = attachments;
     body.input = input;
     return body;
   }

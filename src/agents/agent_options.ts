@@ -100,9 +100,13 @@ export interface SendMessageOptions extends ChatStreamOptions {
    * `{"status": "not_available", …}` so the model can go on.
    */
   onToolCall?: ((call: ToolCall) => unknown) | undefined;
-  /** Files to attach; images among them (by content type) are sent as images. */
+  /**
+   * Files to attach, sent as `input.attachments` (file references: `{ id, uri,
+   * filename, content_type, size }`); those whose content type is `image/*`
+   * (given, or guessed from the URI's extension) reach the model as images.
+   */
   files?: ReadonlyArray<Attachment> | undefined;
-  /** Images to attach. */
+  /** Images to attach: like `files`, always with an `image/*` content type. */
   images?: ReadonlyArray<Attachment> | undefined;
 }
 

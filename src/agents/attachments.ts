@@ -1,6 +1,9 @@
 /**
  * Files attached to a message: checked before anything is sent, Blobs uploaded
- * first, then each sorted into image and file URIs for `POST /agents/run`.
+ * first, then each described as a file reference of `input.attachments`
+ * (`{id, uri, filename, content_type, size}`), the field the official JS and
+ * Python SDKs send; the API fills its internal `images`/`files` from it, images
+ * by their content type (docs/protocol.md §7.2).
  *
  * @module
  */
@@ -24,6 +27,20 @@ export type Attachment =
   | string
   | { uri: string; "content_type"?: string | undefined; [field: string]: unknown };
 
+/** One entry of `input.attachments` (the API's `FileRef`). */
+export interface FileRef {
+  /** The file's id, when it is an uploaded file whose id is known. */
+  id?: string;
+  /** Where the file is. */
+  uri: string;
+  /** The file's name (`""` when unknown). */
+  filename: string;
+  /** Its media type: `image/*` makes it an image for the model. */
+  "content_type": string;
+  /** Its size in bytes, when known. */
+  size?: number;
+}
+
 /** What attaching needs from `client.files`. */
 export interface Uploader {
   upload(
@@ -33,7 +50,15 @@ export interface Uploader {
       contentType?: string | undefined;
       signal?: AbortSignal | undefined;
     },
-  ): Promise<{ uri: string; "content_type"?: string | undefined }>;
+  ): Promise<
+    {
+      uri: string;
+      id?: unknown;
+      filename?: unknown;
+      "content_type"?: string | undefined;
+      size?: unknown;
+    }
+  >;
 }
 
 /** Checks the `files` or `images` option, naming it; `[]` when absent. */
@@ -55,38 +80,117 @@ export function checkAttachments(value: unknown, field: string): Attachment[] {
   });
 }
 
-/** Uploads Blobs and sorts every attachment into image and file URIs. */
+/**
+ * Uploads the Blobs and describes every attachment as a file reference, images
+ * first. An entry of `images` is always sent as an image: its content type is
+ * the one given when that is `image/*`, else guessed from the URI's extension,
+ * else `image/*`. A file's content type is the one given, else guessed, else
+ * `application/octet-stream`.
+ */
 export async function attach(
   uploader: Uploader | undefined,
   files: Attachment[],
   images: Attachment[],
   signal: AbortSignal,
-): Promise<{ images: string[]; files: string[] }> {
-  const out = { images: [] as string[], files: [] as string[] };
-  const place = async (attachment: Attachment, asImage: boolean): Promise<void> => {
-    let uri: string;
-    let type: string | undefined;
-    if (typeof attachment === "string") {
-      uri = attachment;
-    } else if (attachment instanceof Blob) {
-      if (!uploader || typeof uploader.upload !== "function") {
-        throw new TypeError("Cannot attach a Blob: this client cannot upload files");
-      }
-      const name = (attachment as { name?: unknown }).name;
-      const file = await uploader.upload(attachment, {
-        filename: typeof name === "string" && name !== "" ? name : undefined,
-        contentType: attachment.type || undefined,
-        signal,
-      });
-      uri = file.uri;
-      type = file["content_type"] ?? attachment.type;
-    } else {
-      uri = attachment.uri;
-      type = attachment["content_type"];
+): Promise<FileRef[]> {
+  const refs: FileRef[] = [];
+  for (const attachment of images) refs.push(await describe(uploader, attachment, true, signal));
+  for (const attachment of files) refs.push(await describe(uploader, attachment, false, signal));
+  return refs;
+}
+
+async function describe(
+  uploader: Uploader | undefined,
+  attachment: Attachment,
+  asImage: boolean,
+  signal: AbortSignal,
+): Promise<FileRef> {
+  let known: { uri: string; id?: unknown; filename?: unknown; type?: unknown; size?: unknown };
+  if (typeof attachment === "string") {
+    known = { uri: attachment };
+  } else if (attachment instanceof Blob) {
+    if (!uploader || typeof uploader.upload !== "function") {
+      throw new TypeError("Cannot attach a Blob: this client cannot upload files");
     }
-    (asImage || (type ?? "").startsWith("image/") ? out.images : out.files).push(uri);
+    const name = (attachment as { name?: unknown }).name;
+    const filename = typeof name === "string" && name !== "" ? name : undefined;
+    const file = await uploader.upload(attachment, {
+      filename,
+      contentType: attachment.type || undefined,
+      signal,
+    });
+    known = {
+      uri: file.uri,
+      id: file.id,
+      filename: file.filename || filename,
+      type: file["content_type"] || attachment.type,
+      size: file.size ?? attachment.size,
+    };
+  } else {
+    known = { ...attachment, type: attachment["content_type"] };
+  }
+  const ref: FileRef = {
+    uri: known.uri,
+    filename: typeof known.filename === "string" ? known.filename : nameOf(known.uri),
+    "content_type": contentType(known.uri, known.type, asImage),
   };
-  for (const attachment of images) await place(attachment, true);
-  for (const attachment of files) await place(attachment, false);
-  return out;
+  if (typeof known.id === "string" && known.id !== "") ref.id = known.id;
+  if (typeof known.size === "number" && Number.isFinite(known.size)) ref.size = known.size;
+  return ref;
+}
+
+/** The last segment of a URI's path, decoded; `""` for `data:` URIs and bare hosts. */
+function nameOf(uri: string): string {
+  if (uri.startsWith("data:")) return "";
+  let path = uri;
+  try {
+    path = new URL(uri).pathname;
+  } catch {
+    path = uri.split(/[?#]/, 1)[0] ?? "";
+  }
+  const last = path.slice(path.lastIndexOf("/") + 1);
+  try {
+    return decodeURIComponent(last);
+  } catch {
+    return last;
+  }
+}
+
+const TYPES: Readonly<Record<string, string>> = {
+  png: "image/png",
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+  gif: "image/gif",
+  webp: "image/webp",
+  avif: "image/avif",
+  svg: "image/svg+xml",
+  bmp: "image/bmp",
+  tif: "image/tiff",
+  tiff: "image/tiff",
+  heic: "image/heic",
+  pdf: "application/pdf",
+  json: "application/json",
+  zip: "application/zip",
+  txt: "text/plain",
+  md: "text/markdown",
+  csv: "text/csv",
+  html: "text/html",
+  mp3: "audio/mpeg",
+  wav: "audio/wav",
+  mp4: "video/mp4",
+  webm: "video/webm",
+  mov: "video/quicktime",
+};
+
+/** The media type to send for a URI, from what is known, its `data:` header or its extension. */
+function contentType(uri: string, given: unknown, asImage: boolean): string {
+  const known = typeof given === "string" && given !== "" ? given : undefined;
+  const guessed = uri.startsWith("data:")
+    ? /^data:([^;,]+)/.exec(uri)?.[1]
+    : TYPES[/\.([a-z0-9]+)$/i.exec(nameOf(uri))?.[1]?.toLowerCase() ?? ""];
+  if (!asImage) return known ?? guessed ?? "application/octet-stream";
+  for (const type of [known, guessed]) {
+    if (type?.toLowerCase().startsWith("image/")) return type;
+  }
+  return "image/*";
 }

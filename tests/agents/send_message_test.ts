@@ -92,40 +92,88 @@ describe("Agent.sendMessage()", () => {
     assert.deepEqual(calls(env.emulator), []);
   });
 
-  it("attaches files: URIs as given, images sorted by content type, Blobs uploaded first", async () => {
+  it("attaches files as input.attachments file references (not images/files), Blobs uploaded first", async () => {
     using env = setup();
     const agent = env.client.agents.create("my-org/assistant@abc123");
-    const png = new Blob([new Uint8Array([137, 80, 78, 71])], { type: "image/png" });
+    const png = new File([new Uint8Array([137, 80, 78, 71])], "dot.png", { type: "image/png" });
+    const uploaded = await env.client.files.upload(
+      new Blob(["%PDF"], { type: "application/pdf" }),
+      {
+        filename: "report.pdf",
+      },
+    );
     await agent.sendMessage("Look", {
-      images: ["https://example.com/a.jpg"],
+      images: ["https://example.com/a.jpg", "https://example.com/raw"],
       files: [
-        { uri: "https://example.com/b.png", "content_type": "image/png" },
-        { uri: "https://example.com/c.pdf", "content_type": "application/pdf" },
-        "https://example.com/d.txt",
+        { uri: "https://example.com/b", "content_type": "image/png" },
+        "https://example.com/docs/c%20d.pdf",
+        "https://example.com/e",
+        uploaded,
         png,
       ],
     });
-    assert.equal(calls(env.emulator)[0], "POST /files");
+    const log = calls(env.emulator);
+    assert.deepEqual(log.slice(0, 2), ["POST /files", "POST /files"], "the Blob uploaded first");
     const [body] = bodies(env.emulator, "POST", "/agents/run") as {
-      input: { images: string[]; files: string[] };
+      input: Record<string, unknown> & { attachments: Record<string, unknown>[] };
     }[];
-    const uploaded = body!.input.images.at(-1)!;
-    assert.match(uploaded, /__files\//);
-    assert.deepEqual(body!.input.images, [
-      "https://example.com/a.jpg",
-      "https://example.com/b.png",
-      uploaded,
-    ]);
-    assert.deepEqual(body!.input.files, ["https://example.com/c.pdf", "https://example.com/d.txt"]);
-    const chat = await agent.getChat();
-    const user = chat!.chat_messages!.find((m) => m.role === "user")!;
-    assert.deepEqual(user.content.map((part) => part.type), [
+    assert.equal("images" in body!.input, false, "images/files are the API's internal fields");
+    assert.equal("files" in body!.input, false);
+    const [a, raw, b, cd, e, pdf, dot] = body!.input.attachments;
+    assert.deepEqual(a, {
+      uri: "https://example.com/a.jpg",
+      filename: "a.jpg",
+      "content_type": "image/jpeg",
+    });
+    assert.deepEqual(raw, {
+      uri: "https://example.com/raw",
+      filename: "raw",
+      "content_type": "image/*",
+    });
+    assert.deepEqual(b, {
+      uri: "https://example.com/b",
+      filename: "b",
+      "content_type": "image/png",
+    });
+    assert.deepEqual(cd, {
+      uri: "https://example.com/docs/c%20d.pdf",
+      filename: "c d.pdf",
+      "content_type": "application/pdf",
+    });
+    assert.deepEqual(e, {
+      uri: "https://example.com/e",
+      filename: "e",
+      "content_type": "application/octet-stream",
+    });
+    assert.deepEqual(pdf, {
+      id: uploaded.id,
+      uri: uploaded.uri,
+      filename: "report.pdf",
+      "content_type": "application/pdf",
+      size: 4,
+    });
+    assert.equal(typeof dot!.id, "string");
+    assert.equal(typeof dot!.uri, "string");
+    assert.deepEqual({ ...dot, id: "", uri: "" }, {
+      id: "",
+      uri: "",
+      filename: "dot.png",
+      "content_type": "image/png",
+      size: 4,
+    });
+  });
+
+  it("sends no attachments field without attachments", async () => {
+    using env = setup();
+    const agent = env.client.agents.create("my-org/assistant@abc123");
+    await agent.sendMessage("Hello");
+    const [body] = bodies(env.emulator, "POST", "/agents/run") as { input: object }[];
+    assert.deepEqual(Object.keys(body!.input).sort(), [
+      "context",
+      "context_size",
+      "role",
+      "system_prompt",
       "text",
-      "image",
-      "image",
-      "image",
-      "file",
-      "file",
     ]);
   });
 });

@@ -27,6 +27,8 @@ export { inference, InferenceClient } from "./src/client.ts";
 export type { ClientOptions, FetchLike, ResponseMessage } from "./src/http/config.ts";
 export type { RequestOptions } from "./src/http/core.ts";
 export { type FollowOptions, type RunOptions, Tasks } from "./src/tasks/tasks.ts";
+export type { ResilienceOptions } from "./src/streaming/options.ts";
+export { InconsistentStateError, LineTooLongError } from "./src/streaming/errors.ts";
 export type {
   ApiTaskRequest,
   Infra,

@@ -1,195 +1,235 @@
 /**
- * Follows a task to its end over a stream or by polling, and survives the ways a
- * stream fails: it ends early, breaks, sends a malformed line, or goes silent. After
- * each failure the task is re-read (`GET /tasks/{id}`) so no terminal update is
- * missed, then the stream is reopened with backoff. The terminal update is
- * delivered exactly once, and nothing follows it.
+ * Following a task: the task's adapter for the follow engine
+ * (`src/streaming/engine.ts`), which owns reconnects, re-reads, polling and
+ * aborts. The adapter merges updates into the snapshot, reports each change
+ * once, de-duplicates deltas per producer (`resource_id`), and says when the
+ * task is over.
+ *
+ * Following can start from any point: a snapshot of the task and the last
+ * delta `seq` seen per producer (a {@linkcode TaskFollowStart}), which is what a
+ * saved handle needs to resume in another process without repeating a delta or
+ * the terminal update.
  *
  * @module
  */
 
-import { StreamError } from "../errors.ts";
+import { InferenceError, withContext } from "../errors.ts";
 import { type HttpClient, segment } from "../http/core.ts";
-import { backoffDelay } from "../http/retry.ts";
-import { sleep } from "../http/signals.ts";
-import { decodeNdjson } from "../streaming/ndjson_stream.ts";
-import { isRecoverable, readWithin, type ReconnectSettings } from "../streaming/reconnect.ts";
+import {
+  FINAL,
+  follow,
+  type FollowAdapter,
+  NOTHING,
+  type Outcome,
+  PROGRESS,
+} from "../streaming/engine.ts";
+import { InconsistentStateError } from "../streaming/errors.ts";
+import type { FollowSettings } from "../streaming/options.ts";
 import { isTerminalStatus, parseStatus } from "./status.ts";
 import type { Task, TaskDelta } from "./types.ts";
-import { changesNothing, classifyLine, mergeTask } from "./updates.ts";
+import { changesNothing, mergeTask } from "./updates.ts";
 
-/** What a follower reports. */
-export type FollowEvent =
-  | { type: "update"; task: Task; fields: string[] | undefined }
-  | { type: "delta"; delta: TaskDelta };
-
-/** How to follow; every field already defaulted and checked. */
-export interface FollowSettings extends ReconnectSettings {
-  signal: AbortSignal | undefined;
-  stream: boolean;
-  autoReconnect: boolean;
-  fallbackToPolling: boolean;
-  pollIntervalMs: number;
+/** Where following starts: what is known of the task, and the deltas already seen. */
+export interface TaskFollowStart {
+  /**
+   * The task as last seen (at least its `id`). When its status is terminal,
+   * following reports it once and ends without a request.
+   */
+  task: Task;
+  /**
+   * The highest delta `seq` already seen, per producer: the delta's
+   * `resource_id`, or `""` for deltas without one. Deltas at or below are not
+   * reported again (a reconnected stream replays them).
+   */
+  cursors?: Readonly<Record<string, number>> | undefined;
 }
+
+/** Where the follower reports. */
+export interface TaskSink {
+  /** A changed snapshot (a new object each time); may return a promise to hold the follower. */
+  update(task: Task, fields: string[] | undefined): void | Promise<void>;
+  /** A delta not seen before. */
+  delta(delta: TaskDelta): void;
+}
+
+/** The producer a delta belongs to: its `resource_id`, or `""` when it names none. */
+export function producerOf(delta: { "resource_id"?: unknown }): string {
+  const id = delta["resource_id"];
+  return typeof id === "string" ? id : "";
+}
+
+/** How many full reads may contradict a terminal `/status` before polling gives up. */
+export const MAX_INCONSISTENT_READS = 3;
 
 /**
- * Yields every change of the task after `initial`, ending with the terminal one.
- * Leaving the loop early (`break`, `return`, a throw) closes the connection.
+ * Follows the task from `start` until it ends; resolves with the final snapshot.
+ * Rejects with the signal's reason at once on abort.
  */
-export function followTask(
+export async function followTask(
   http: HttpClient,
-  initial: Task,
+  start: TaskFollowStart,
   settings: FollowSettings,
-): AsyncGenerator<FollowEvent, void, undefined> {
-  return settings.stream
-    ? followStream(http, initial, settings)
-    : followPolling(http, initial, settings);
+  sink: TaskSink,
+  sessionId?: string | undefined,
+): Promise<Task> {
+  const adapter = new TaskAdapter(http, start, settings, sink, sessionId);
+  if (adapter.isFinal()) {
+    await sink.update(adapter.snapshot, undefined);
+    return adapter.snapshot;
+  }
+  try {
+    await follow(adapter, settings);
+  } catch (error) {
+    // What the stream's body caused passes the client's redaction too, and
+    // carries the session's id.
+    throw withContext(http.redact(error), { sessionId });
+  }
+  return adapter.snapshot;
 }
 
-async function* followStream(
-  http: HttpClient,
-  initial: Task,
-  settings: FollowSettings,
-): AsyncGenerator<FollowEvent, void, undefined> {
-  const { signal } = settings;
-  const id = initial.id;
-  const path = `/tasks/${segment(id)}/stream`;
-  let snapshot = initial;
-  let failures = 0;
-  // Deltas a reconnected stream replays are recognised by their `seq`.
-  let lastSeq = -Infinity;
-  if (isTerminalStatus(snapshot.status)) {
-    yield { type: "update", task: snapshot, fields: undefined };
-    return;
+class TaskAdapter implements FollowAdapter {
+  readonly action: string;
+  snapshot: Task;
+  readonly #http: HttpClient;
+  readonly #id: string;
+  readonly #settings: FollowSettings;
+  readonly #sink: TaskSink;
+  readonly #sessionId: string | undefined;
+  readonly #cursors = new Map<string, number>();
+  /** Full reads in a row that contradicted a terminal `/status`. */
+  #contradictions = 0;
+
+  constructor(
+    http: HttpClient,
+    start: TaskFollowStart,
+    settings: FollowSettings,
+    sink: TaskSink,
+    sessionId: string | undefined,
+  ) {
+    this.#http = http;
+    this.#id = start.task.id;
+    segment(this.#id);
+    this.action = `follow task "${this.#id}"`;
+    this.snapshot = start.task;
+    this.#settings = settings;
+    this.#sink = sink;
+    this.#sessionId = sessionId;
+    for (const [producer, seq] of Object.entries(start.cursors ?? {})) {
+      if (typeof seq === "number") this.#cursors.set(producer, seq);
+    }
   }
-  while (true) {
-    const connection = new AbortController();
-    const onAbort = () => connection.abort(signal?.reason);
-    signal?.addEventListener("abort", onAbort, { once: true });
-    let reader: ReadableStreamDefaultReader<unknown> | undefined;
-    try {
-      signal?.throwIfAborted();
-      const response = await http.stream({
-        path,
-        action: `follow task "${id}"`,
-        accept: "application/x-ndjson",
-        signal: connection.signal,
-        timeoutMs: settings.timeoutMs,
-        maxRetries: settings.maxRetries,
-      });
-      reader = decodeNdjson(response.body as ReadableStream<Uint8Array>).getReader();
-      while (true) {
-        const line = await readWithin(reader, settings.idleTimeoutMs, `follow task "${id}"`);
-        if (line.done) {
-          throw new StreamError(
-            `Cannot follow task "${id}": the stream ended before the task finished`,
-          );
-        }
-        const classified = classifyLine(line.value);
-        if (classified.kind === "heartbeat" || classified.kind === "other") continue;
-        failures = 0;
-        if (classified.kind === "delta") {
-          const seq = classified.delta.seq;
-          if (typeof seq === "number") {
-            if (seq <= lastSeq) continue;
-            lastSeq = seq;
-          }
-          yield { type: "delta", delta: classified.delta };
-          continue;
-        }
-        if (!changesNothing(snapshot, classified.data)) {
-          snapshot = mergeTask(snapshot, classified.data);
-          yield { type: "update", task: snapshot, fields: classified.fields };
-        }
-        if (isTerminalStatus(snapshot.status)) return;
+
+  isFinal(): boolean {
+    return isTerminalStatus(this.snapshot.status);
+  }
+
+  connect(signal: AbortSignal): Promise<Response> {
+    return this.#http.stream({
+      path: `/tasks/${segment(this.#id)}/stream`,
+      action: this.action,
+      accept: "application/x-ndjson",
+      signal,
+      timeoutMs: this.#settings.timeoutMs,
+      maxRetries: this.#settings.maxRetries,
+      context: { sessionId: this.#sessionId },
+    });
+  }
+
+  handle(value: unknown): Outcome | Promise<Outcome> {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return NOTHING;
+    const record = value as Record<string, unknown>;
+    if (record.type === "heartbeat") return NOTHING;
+    if (typeof record.event === "string") {
+      const data = record.data;
+      if (record.event !== "delta" || !isObject(data) || !isObject(data.delta)) return NOTHING;
+      const delta = data as unknown as TaskDelta;
+      const seq = delta.seq;
+      if (typeof seq === "number") {
+        const producer = producerOf(delta);
+        const last = this.#cursors.get(producer);
+        if (last !== undefined && seq <= last) return NOTHING;
+        this.#cursors.set(producer, seq);
       }
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      if (!settings.autoReconnect || !isRecoverable(error)) throw error;
-      if (failures >= settings.maxReconnects) {
-        if (!settings.fallbackToPolling) throw error;
-        // Streams keep failing here (a proxy that buffers or cuts them, say):
-        // polling reaches the same end, without deltas, from what is known so far.
-        yield* followPolling(http, snapshot, settings);
-        return;
-      }
-      failures++;
-      // Reconcile before reconnecting: the task may have ended while we were away.
-      // If the API cannot be reached either, the reconnect below is the next try.
-      const task = await getTask(http, id, settings).catch((reason: unknown) => {
-        if (signal?.aborted) throw signal.reason;
-        if (!isRecoverable(reason)) throw reason;
-        return undefined;
-      });
-      if (task && !changesNothing(snapshot, task)) {
-        snapshot = mergeTask(snapshot, task);
-        yield { type: "update", task: snapshot, fields: undefined };
-      }
-      if (isTerminalStatus(snapshot.status)) return;
-      await sleep(
-        backoffDelay(failures - 1, settings.random, settings.reconnectDelayMs),
-        signal,
+      this.#sink.delta(delta);
+      return PROGRESS;
+    }
+    let data: Partial<Task>;
+    let fields: string[] | undefined;
+    if (isObject(record.data)) {
+      data = record.data as Partial<Task>;
+      fields = Array.isArray(record.fields)
+        ? record.fields.filter((f): f is string => typeof f === "string")
+        : undefined;
+    } else if ("id" in record || "status" in record) {
+      data = record as Partial<Task>;
+    } else {
+      return NOTHING;
+    }
+    return this.#apply(data, fields);
+  }
+
+  async reconcile(_why: "failure" | "stale", signal: AbortSignal): Promise<Outcome> {
+    return await this.#apply(await this.#read(signal), undefined);
+  }
+
+  async poll(signal: AbortSignal): Promise<Outcome> {
+    const polled = await this.#http.json<{ status?: unknown } | null | undefined>({
+      method: "GET",
+      path: `/tasks/${segment(this.#id)}/status`,
+      action: `poll task "${this.#id}"`,
+      retry: "idempotent",
+      signal,
+      timeoutMs: this.#settings.timeoutMs,
+      maxRetries: this.#settings.maxRetries,
+      context: { sessionId: this.#sessionId },
+    });
+    const status = parseStatus(isObject(polled) ? polled.status : undefined);
+    // Read the whole task on any change, and whenever the status is terminal
+    // (even if it looks unchanged), so a cached final state still ends the loop.
+    if (status === this.snapshot.status && !isTerminalStatus(status)) return NOTHING;
+    const outcome = await this.#apply(await this.#read(signal), undefined);
+    if (!isTerminalStatus(status) || this.isFinal()) {
+      this.#contradictions = 0;
+      return outcome;
+    }
+    this.#contradictions++;
+    if (this.#contradictions >= MAX_INCONSISTENT_READS) {
+      throw new InconsistentStateError(
+        `Cannot ${this.action}: GET /tasks/${this.#id}/status says ${status} but GET /tasks/${this.#id} still says ${this.snapshot.status} after ${this.#contradictions} reads`,
+        status,
+        this.snapshot.status,
       );
-    } finally {
-      signal?.removeEventListener("abort", onAbort);
-      connection.abort();
-      reader?.cancel().catch(() => {});
     }
+    return outcome;
+  }
+
+  #apply(data: Partial<Task>, fields: string[] | undefined): Outcome | Promise<Outcome> {
+    if (changesNothing(this.snapshot, data)) return this.isFinal() ? FINAL : NOTHING;
+    this.snapshot = mergeTask(this.snapshot, data);
+    const outcome = this.isFinal() ? FINAL : PROGRESS;
+    const held = this.#sink.update(this.snapshot, fields);
+    return held === undefined ? outcome : held.then(() => outcome);
+  }
+
+  async #read(signal: AbortSignal): Promise<Task> {
+    const task = await this.#http.json<Task | null | undefined>({
+      method: "GET",
+      path: `/tasks/${segment(this.#id)}`,
+      action: `get task "${this.#id}"`,
+      retry: "idempotent",
+      expect: "object-with-id",
+      signal,
+      timeoutMs: this.#settings.timeoutMs,
+      maxRetries: this.#settings.maxRetries,
+      context: { sessionId: this.#sessionId },
+    });
+    if (!isObject(task)) {
+      throw new InferenceError(`Cannot get task "${this.#id}": the API answered without a task`);
+    }
+    return task as Task;
   }
 }
 
-async function* followPolling(
-  http: HttpClient,
-  initial: Task,
-  settings: FollowSettings,
-): AsyncGenerator<FollowEvent, void, undefined> {
-  const { signal } = settings;
-  const id = initial.id;
-  let snapshot = initial;
-  let failures = 0;
-  let first = true;
-  while (!isTerminalStatus(snapshot.status)) {
-    if (!first) await sleep(settings.pollIntervalMs, signal);
-    first = false;
-    try {
-      const status = await http.json<{ status?: unknown }>({
-        method: "GET",
-        path: `/tasks/${segment(id)}/status`,
-        action: `poll task "${id}"`,
-        retry: "idempotent",
-        signal,
-        timeoutMs: settings.timeoutMs,
-        maxRetries: settings.maxRetries,
-      });
-      // Fetch the whole task on any change, and whenever the status is terminal
-      // (even if it looks unchanged), so a cached final state still ends the loop.
-      const polled = parseStatus(status?.status);
-      if (polled !== snapshot.status || isTerminalStatus(polled)) {
-        const task = await getTask(http, id, settings);
-        if (!changesNothing(snapshot, task)) {
-          snapshot = mergeTask(snapshot, task);
-          yield { type: "update", task: snapshot, fields: undefined };
-        }
-      }
-      failures = 0;
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      if (failures >= settings.maxReconnects || !isRecoverable(error)) throw error;
-      failures++;
-      await sleep(backoffDelay(failures - 1, settings.random, settings.reconnectDelayMs), signal);
-    }
-  }
-  if (snapshot === initial) yield { type: "update", task: snapshot, fields: undefined };
-}
-
-function getTask(http: HttpClient, id: string, settings: FollowSettings): Promise<Task> {
-  return http.json<Task>({
-    method: "GET",
-    path: `/tasks/${segment(id)}`,
-    action: `get task "${id}"`,
-    retry: "idempotent",
-    signal: settings.signal,
-    timeoutMs: settings.timeoutMs,
-    maxRetries: settings.maxRetries,
-  });
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -67,6 +67,8 @@ export function inference(options: ClientOptions): TasksClient {
 export type { ClientOptions, FetchLike } from "../http/config.ts";
 export type { RequestOptions } from "../http/core.ts";
 export { type FollowOptions, type RunOptions, Tasks } from "./tasks.ts";
+export type { ResilienceOptions } from "../streaming/options.ts";
+export { InconsistentStateError, LineTooLongError } from "../streaming/errors.ts";
 export type { ApiTaskRequest, Infra, Task, TaskDelta, TaskEvent, TaskLog } from "./types.ts";
 export type {
   AppEntry,

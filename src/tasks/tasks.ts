@@ -4,12 +4,16 @@
  * @module
  */
 
-import { withContext } from "../errors.ts";
-import { delay } from "../http/config.ts";
 import { type HttpClient, type RequestOptions, segment } from "../http/core.ts";
+import { linkSignals } from "../http/signals.ts";
+import {
+  type FollowSettings,
+  followSettings,
+  type ResilienceOptions,
+} from "../streaming/options.ts";
+import { pull } from "../streaming/pull.ts";
 import { type AccumulatedDelta, accumulateDelta, emptyDelta } from "./delta.ts";
-import { reconnectSettings } from "../streaming/reconnect.ts";
-import { type FollowSettings, followTask } from "./follow.ts";
+import { followTask, type TaskFollowStart } from "./follow.ts";
 import { type InputPreparer, refuseFiles } from "./input_files.ts";
 import type { ApiTaskRequest, Task, TaskDelta } from "./types.ts";
 import { validateTaskRequest } from "./validate.ts";
@@ -34,51 +38,15 @@ import { checkOutput } from "./output_schema.ts";
  * const options: FollowOptions = { idleTimeoutMs: 15_000, maxReconnects: 10 };
  * ```
  */
-export interface FollowOptions extends RequestOptions {
+export interface FollowOptions extends RequestOptions, ResilienceOptions {
   /** Called with the merged task snapshot after every update, partial ones included. */
   onUpdate?: ((task: Task) => void) | undefined;
   /**
    * Called for every token delta, with the delta and everything accumulated so
    * far (`so_far.response` is the text up to now). Deltas never enter the task.
+   * Deltas are de-duplicated per producer (`resource_id`) by their `seq`.
    */
   onDelta?: ((delta: TaskDelta, soFar: AccumulatedDelta) => void) | undefined;
-  /**
-   * Follow over a stream (`true`) or by polling (`false`).
-   * @default {the client's `stream` option, true}
-   */
-  stream?: boolean | undefined;
-  /**
-   * Reconnect when the stream ends early, breaks, sends a malformed line or goes silent.
-   * @default {true}
-   */
-  autoReconnect?: boolean | undefined;
-  /**
-   * When `maxReconnects` stream failures come in a row, go on by polling
-   * (without deltas) instead of failing: for networks that buffer or cut streams.
-   * @default {true}
-   */
-  fallbackToPolling?: boolean | undefined;
-  /**
-   * Reconnects allowed in a row; any update resets the count.
-   * @default {5}
-   */
-  maxReconnects?: number | undefined;
-  /**
-   * First reconnect delay in ms; it doubles per failure (with jitter), up to 8 s.
-   * @default {1000}
-   */
-  reconnectDelayMs?: number | undefined;
-  /**
-   * How long an open stream may stay silent (the server sends a heartbeat about
-   * every 10 s) before it counts as stalled and is reconnected.
-   * @default {30000}
-   */
-  idleTimeoutMs?: number | undefined;
-  /**
-   * Poll period in ms when `stream` is `false`.
-   * @default {the client's `pollIntervalMs`, 2000}
-   */
-  pollIntervalMs?: number | undefined;
 }
 
 /**
@@ -109,7 +77,9 @@ export interface RunOptions<Output = unknown> extends FollowOptions {
    */
   wait?: boolean | undefined;
   /**
-   * When `signal` aborts a waiting run, also ask the API to cancel the task.
+   * When `signal` aborts a run, also ask the API to cancel the task: in the
+   * background (the run rejects at once), with one retry and a 10 s bound. An
+   * abort while the task is being created cancels it as soon as its id is known.
    * @default {true}
    */
   cancelOnAbort?: boolean | undefined;
@@ -245,18 +215,7 @@ export class Tasks {
       timeoutMs: options.timeoutMs,
       maxRetries: options.maxRetries,
     });
-    const task = await this.#http.json<Task>({
-      method: "POST",
-      path: "/apps/run",
-      body: { ...params, input },
-      action: `run app "${params.app}"`,
-      retry: "create",
-      signal: options.signal,
-      timeoutMs: options.timeoutMs,
-      maxRetries: options.maxRetries,
-      expect: "object-with-id",
-      context: { sessionId: params.session === "new" ? undefined : params.session },
-    });
+    const task = await this.#create(params, input, options);
     options.onCreate?.(task);
     if (options.wait === false) return task;
     const session = typeof task.session_id === "string" && task.session_id !== ""
@@ -266,10 +225,10 @@ export class Tasks {
       : params.session;
     let final: Task;
     try {
-      final = await this.#follow(task, settings, options, session);
+      final = await this.#followFrom({ task }, settings, options, session);
     } catch (error) {
       if (options.signal?.aborted && options.cancelOnAbort !== false) {
-        await this.cancel(task.id, { maxRetries: 1 }).catch(() => {});
+        this.#cancelInBackground(task.id);
       }
       throw error;
     }
@@ -299,18 +258,26 @@ export class Tasks {
     segment(id);
     const settings = this.#settings(options);
     const accumulated = emptyDelta();
-    try {
-      for await (const event of followTask(this.#http, { id, status: 0 }, settings)) {
-        if (event.type === "delta") {
-          options.onDelta?.(event.delta, accumulateDelta(accumulated, event.delta.delta));
-        } else {
-          options.onUpdate?.(event.task);
-          yield event.task as Task<Output>;
-        }
+    yield* pull<Task<Output>>(async (emit, stop) => {
+      // Leaving the loop stops the follower and closes its connection.
+      const link = linkSignals([options.signal, stop]);
+      try {
+        await followTask(this.#http, { task: { id, status: 0 } }, {
+          ...settings,
+          signal: link.signal,
+        }, {
+          update: (task) => {
+            options.onUpdate?.(task);
+            return emit(task as Task<Output>);
+          },
+          delta: (delta) => {
+            options.onDelta?.(delta, accumulateDelta(accumulated, delta.delta));
+          },
+        });
+      } finally {
+        link.dispose();
       }
-    } catch (error) {
-      throw this.#http.redact(error);
-    }
+    });
   }
 
   /**
@@ -365,39 +332,72 @@ export class Tasks {
     });
   }
 
-  async #follow(
-    task: Task,
+  /**
+   * `POST /apps/run`. An abort rejects at once, but the request is left to
+   * finish (bounded by its own timeout), so that the task it created can be
+   * cancelled as soon as its id is known.
+   */
+  #create(
+    params: ApiTaskRequest<object>,
+    input: unknown,
+    options: RunOptions,
+  ): Promise<Task> {
+    const { signal } = options;
+    signal?.throwIfAborted();
+    const posting = this.#http.json<Task>({
+      method: "POST",
+      path: "/apps/run",
+      body: { ...params, input },
+      action: `run app "${params.app}"`,
+      retry: "create",
+      timeoutMs: options.timeoutMs,
+      maxRetries: options.maxRetries,
+      expect: "object-with-id",
+      context: { sessionId: params.session === "new" ? undefined : params.session },
+    });
+    if (!signal) return posting;
+    return new Promise<Task>((resolve, reject) => {
+      const onAbort = (): void => {
+        reject(signal.reason);
+        posting.then((task) => {
+          if (options.cancelOnAbort !== false) this.#cancelInBackground(task.id);
+        }, () => {});
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      posting.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+    });
+  }
+
+  /** Asks for a cancel without waiting for it: one retry, at most 10 s per attempt. */
+  #cancelInBackground(id: string): void {
+    const timeoutMs = Math.min(10_000, this.#http.config.timeoutMs);
+    this.cancel(id, { maxRetries: 1, timeoutMs }).catch(() => {});
+  }
+
+  /**
+   * Follows from `start` to the end, reporting to the callbacks; the one entry
+   * point for every way of following (a fresh run, an id, a saved handle).
+   * Errors carry the session's id.
+   */
+  async #followFrom(
+    start: TaskFollowStart,
     settings: FollowSettings,
     options: FollowOptions,
     sessionId: string | undefined,
   ): Promise<Task> {
-    let final = task;
     const accumulated = emptyDelta();
-    try {
-      for await (const event of followTask(this.#http, task, settings)) {
-        if (event.type === "delta") {
-          options.onDelta?.(event.delta, accumulateDelta(accumulated, event.delta.delta));
-        } else {
-          final = event.task;
-          options.onUpdate?.(event.task);
-        }
-      }
-    } catch (error) {
-      // Errors of the stream (or polls) carry the session's id, and no secret.
-      throw withContext(this.#http.redact(error), { sessionId });
-    }
-    return final;
+    const { onUpdate, onDelta } = options;
+    return await followTask(this.#http, start, settings, {
+      update: (task) => {
+        onUpdate?.(task);
+      },
+      delta: (delta) => {
+        onDelta?.(delta, accumulateDelta(accumulated, delta.delta));
+      },
+    }, sessionId);
   }
 
   #settings(options: FollowOptions): FollowSettings {
-    const defaults = this.#http.config;
-    return {
-      ...reconnectSettings(options, defaults, this.#random),
-      signal: options.signal,
-      stream: options.stream ?? defaults.stream,
-      autoReconnect: options.autoReconnect ?? true,
-      fallbackToPolling: options.fallbackToPolling ?? true,
-      pollIntervalMs: delay("pollIntervalMs", options.pollIntervalMs, defaults.pollIntervalMs),
-    };
+    return followSettings(options, this.#http.config, this.#random);
   }
 }

@@ -1,42 +1,13 @@
 /**
- * Reads the lines of a task stream (protocol §3.4): heartbeats, partial updates
- * `{data, fields}`, wrapped `{data}` and bare task updates, and token deltas.
+ * Merging task updates (protocol §3.4: partial `{data, fields}`, wrapped
+ * `{data}` and bare task updates) into a snapshot, and telling when one
+ * changes nothing.
  *
  * @module
  */
 
 import { parseStatus } from "./status.ts";
-import type { Task, TaskDelta } from "./types.ts";
-
-/** One line of a task stream, classified. */
-export type TaskStreamLine =
-  | { kind: "heartbeat" }
-  | { kind: "delta"; delta: TaskDelta }
-  | { kind: "update"; data: Partial<Task>; fields: string[] | undefined }
-  | { kind: "other" };
-
-/** Classifies a parsed stream line. */
-export function classifyLine(line: unknown): TaskStreamLine {
-  if (typeof line !== "object" || line === null || Array.isArray(line)) return { kind: "other" };
-  const record = line as Record<string, unknown>;
-  if (record.type === "heartbeat") return { kind: "heartbeat" };
-  if (typeof record.event === "string") {
-    if (record.event === "delta" && isObject(record.data) && isObject(record.data.delta)) {
-      return { kind: "delta", delta: record.data as unknown as TaskDelta };
-    }
-    return { kind: "other" };
-  }
-  if (isObject(record.data)) {
-    const fields = Array.isArray(record.fields)
-      ? record.fields.filter((f): f is string => typeof f === "string")
-      : undefined;
-    return { kind: "update", data: record.data as Partial<Task>, fields };
-  }
-  if ("id" in record || "status" in record) {
-    return { kind: "update", data: record as Partial<Task>, fields: undefined };
-  }
-  return { kind: "other" };
-}
+import type { Task } from "./types.ts";
 
 /**
  * Shallow-merges an update into a snapshot (a new object; the old one is left
@@ -59,8 +30,4 @@ export function changesNothing(snapshot: Task, data: Partial<Task>): boolean {
     if (JSON.stringify(before) !== JSON.stringify(after)) return false;
   }
   return true;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

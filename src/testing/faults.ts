@@ -221,6 +221,14 @@ export interface EmulatorFaults {
    */
   malformedLineAfter(lines: number, options?: StreamFaultOptions): void;
   /**
+   * The next task stream(s) send every delta the task already sent, right after
+   * the state on connect, as a server that replays from the start after a
+   * reconnect would (the same `seq` numbers): clients must not report them twice.
+   *
+   * @param options Count and which streams match.
+   */
+  replayDeltas(options?: StreamFaultOptions): void;
+  /**
    * While on, every stream line is written in several chunks cut inside
    * multi-byte UTF-8 characters (short lines one byte at a time).
    *
@@ -244,6 +252,7 @@ export interface StreamFaults {
   drop?: { lines: number; mode: "close" | "error" } | undefined;
   stall?: { lines: number } | undefined;
   malformed?: { lines: number } | undefined;
+  replay?: true | undefined;
 }
 
 interface Queued<T> {
@@ -261,6 +270,7 @@ export class FaultQueue implements EmulatorFaults {
   #drops: Queued<{ lines: number; mode: "close" | "error" }>[] = [];
   #stalls: Queued<{ lines: number }>[] = [];
   #malformed: Queued<{ lines: number }>[] = [];
+  #replays: Queued<true>[] = [];
   #split = false;
 
   failNext(status: number, options: FailNextOptions = {}): void {
@@ -308,6 +318,10 @@ export class FaultQueue implements EmulatorFaults {
     this.#malformed.push(queued({ ...options, method: undefined }, { lines: checkLines(lines) }));
   }
 
+  replayDeltas(options: StreamFaultOptions = {}): void {
+    this.#replays.push(queued({ ...options, method: undefined }, true));
+  }
+
   splitUtf8(enabled = true): void {
     this.#split = enabled;
   }
@@ -319,6 +333,7 @@ export class FaultQueue implements EmulatorFaults {
     this.#drops = [];
     this.#stalls = [];
     this.#malformed = [];
+    this.#replays = [];
     this.#split = false;
   }
 
@@ -344,6 +359,7 @@ export class FaultQueue implements EmulatorFaults {
       drop: take(this.#drops, "GET", pathname),
       stall: take(this.#stalls, "GET", pathname),
       malformed: take(this.#malformed, "GET", pathname),
+      replay: take(this.#replays, "GET", pathname),
     };
   }
 }

@@ -23,3 +23,15 @@ export function calls(emulator: Emulator): string[] {
     `${r.method} ${r.path}`
   );
 }
+
+/**
+ * Waits until `check` holds, looking every few ms, for work the SDK finishes in
+ * the background (a cancel sent after an abort). Fails after `tries` looks.
+ */
+export async function until(check: () => boolean, what: string, tries = 1_000): Promise<void> {
+  for (let i = 0; i < tries; i++) {
+    if (check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error(`Gave up waiting: ${what}`);
+}

@@ -19,7 +19,7 @@ import {
 } from "../../mod.ts";
 import { createEmulator } from "../../src/testing/mod.ts";
 import { Ids } from "../../src/testing/ids.ts";
-import { calls, FAST, KEY, setup } from "./_setup.ts";
+import { calls, FAST, KEY, setup, until } from "./_setup.ts";
 
 /** Runs with recording callbacks; returns the result, the updates and the streamed text. */
 async function recordRun(
@@ -376,7 +376,7 @@ describe("tasks.run() aborts", () => {
       },
     });
     await assert.rejects(pending, (error) => error === reason);
-    assert.ok(calls(env.emulator).includes(`POST /tasks/${id}/cancel`));
+    await until(() => calls(env.emulator).includes(`POST /tasks/${id}/cancel`), "the cancel");
     const status = env.emulator.task(id)?.status ?? 0;
     assert.ok(status === 8 || status === TaskStatusCancelled, `status ${status}`);
   });

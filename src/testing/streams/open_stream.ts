@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { StreamFaults } from "../faults.ts";
 import type { EmulatorState } from "../state.ts";
 import { LineStream, negotiateFormat, streamHeaders } from "./line_stream.ts";
 
@@ -12,6 +13,8 @@ import { LineStream, negotiateFormat, streamHeaders } from "./line_stream.ts";
 export interface OpenedStream {
   stream: LineStream;
   response: Response;
+  /** The stream faults this stream took (the writer applies most of them itself). */
+  faults: StreamFaults;
 }
 
 /**
@@ -25,9 +28,10 @@ export function openStream(
 ): OpenedStream {
   const format = negotiateFormat(request.headers.get("accept"));
   let stream: LineStream | undefined = undefined;
+  const faults = state.faults.takeStreamFaults(new URL(request.url).pathname);
   stream = new LineStream({
     format,
-    faults: state.faults.takeStreamFaults(new URL(request.url).pathname),
+    faults,
     split: state.faults.splitting,
     timers: state.timers,
     heartbeatMs: state.heartbeatMs,
@@ -37,5 +41,9 @@ export function openStream(
     },
   });
   if (!stream.finished) state.streams.add(stream);
-  return { stream, response: new Response(stream.body, { headers: streamHeaders(format) }) };
+  return {
+    stream,
+    response: new Response(stream.body, { headers: streamHeaders(format) }),
+    faults,
+  };
 }

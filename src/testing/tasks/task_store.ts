@@ -22,6 +22,8 @@ export interface TaskRecord {
   readonly controller: AbortController;
   /** Last delta `seq` sent (deltas count from 1 per task). */
   seq: number;
+  /** Every delta sent, in order (for the `replayDeltas` fault). */
+  readonly deltas: { delta: Record<string, unknown>; seq: number }[];
   readonly subscribers: Set<(change: TaskChange) => void>;
 }
 
@@ -48,6 +50,7 @@ export class TaskStore {
       task,
       controller: new AbortController(),
       seq: 0,
+      deltas: [],
       subscribers: new Set(),
     };
     this.#records.set(task.id, record);
@@ -114,6 +117,7 @@ export class TaskStore {
     const record = this.#records.get(id);
     if (!record) return;
     record.seq += 1;
+    record.deltas.push({ delta, seq: record.seq });
     this.#publish(record, { type: "delta", delta, seq: record.seq });
   }
 

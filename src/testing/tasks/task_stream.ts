@@ -17,8 +17,11 @@ export function streamTask(context: RouteContext, record: TaskRecord): Response 
   const { state } = context;
   const framing = state.framing;
   let unsubscribe = (): void => {};
-  const { stream, response } = openStream(state, context.request, () => unsubscribe());
+  const { stream, response, faults } = openStream(state, context.request, () => unsubscribe());
   stream.send(initialLine(record.task, framing));
+  if (faults.replay) {
+    for (const { delta, seq } of record.deltas) stream.sendEvent("delta", { delta, seq });
+  }
   // A stalled stream stays open until the client leaves, even past the end.
   if (isTerminalStatus(record.task.status)) {
     if (stream.active) stream.end();

@@ -30,6 +30,10 @@ describe("without AbortSignal.any", () => {
         }),
         (error) => error === reason,
       );
+      // The run rejects at once; the cancel follows in the background.
+      for (let i = 0; i < 400 && emulator.task(id)?.status !== TaskStatusCancelled; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
       assert.equal(emulator.task(id)?.status, TaskStatusCancelled);
     } finally {
       emulator.close();

@@ -85,3 +85,50 @@ describe("the proxy over loopback sockets", { skip: !hasDeno }, () => {
     });
   });
 });
+
+describe("the proxy when the browser leaves", { skip: !hasDeno }, () => {
+  it("closes the upstream connection of a request the API never answers", async () => {
+    // An upstream that reads the request and never answers, and reports when
+    // its connection is closed by the other side.
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    let received!: () => void;
+    const requested = new Promise<void>((resolve) => received = resolve);
+    const closed = (async () => {
+      const connection = await listener.accept();
+      const buffer = new Uint8Array(16 * 1024);
+      let head = "";
+      try {
+        for (;;) {
+          const n = await connection.read(buffer);
+          if (n === null) return "closed";
+          head += new TextDecoder().decode(buffer.subarray(0, n));
+          if (head.includes("\r\n\r\n")) received();
+        }
+      } catch {
+        return "closed"; // reset by the peer
+      } finally {
+        connection.close();
+      }
+    })();
+    const upstream = `http://127.0.0.1:${(listener.addr as Deno.NetAddr).port}`;
+    const proxy = Deno.serve(
+      { port: 0, hostname: "127.0.0.1", onListen: () => {} },
+      createProxy({ apiKey: KEY, apiBaseUrl: upstream }),
+    );
+    try {
+      const browser = new AbortController();
+      const response = fetch(`http://127.0.0.1:${proxy.addr.port}/api/inference/proxy`, {
+        headers: { "x-inf-target-url": `https://api.inference.sh/tasks/${"0".repeat(26)}` },
+        signal: browser.signal,
+      });
+      await requested;
+      browser.abort(new Error("the visitor closed the tab"));
+      await assert.rejects(response, /closed the tab/);
+      // Without cancellation this never settles (the proxy's deadline is a minute away).
+      assert.equal(await closed, "closed");
+    } finally {
+      listener.close();
+      await proxy.shutdown();
+    }
+  });
+});

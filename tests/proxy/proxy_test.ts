@@ -9,6 +9,8 @@ import { createEmulator, type Emulator } from "../../src/testing/mod.ts";
 const SERVER_KEY = "inf_server_key_42";
 const PROXY = "https://app.example/api/inference/proxy";
 const API = "https://api.inference.sh";
+/** An id shaped like the API's (26 lowercase base32 characters): the proxy takes no other. */
+const TASK = "01j9z3m8k2c9v7b4n6q5r0t1wx";
 
 interface Relayed {
   url: string;
@@ -103,7 +105,7 @@ describe("client → proxy → API", () => {
   it("reports API errors through the proxy as the API's typed errors", async () => {
     using env = chain();
     await assert.rejects(
-      env.client.tasks.get("task_missing"),
+      env.client.tasks.get("0".repeat(26)),
       (error: Error & { status?: number }) => error.status === 404,
     );
   });
@@ -112,11 +114,11 @@ describe("client → proxy → API", () => {
 describe("proxy targets", () => {
   it("relays targets on the public API and on apiBaseUrl to apiBaseUrl only", async () => {
     const { proxy, relayed } = recordingProxy(undefined, { apiBaseUrl: "http://127.0.0.1:9/v2/" });
-    await proxy(proxied(`${API}/tasks/t1?x=1`));
-    await proxy(proxied("http://127.0.0.1:9/v2/tasks/t2", {}, true));
+    await proxy(proxied(`${API}/tasks/${TASK}?x=1`));
+    await proxy(proxied(`http://127.0.0.1:9/v2/tasks/${TASK}/stream`, {}, true));
     assert.deepEqual(relayed.map((r) => r.url), [
-      "http://127.0.0.1:9/v2/tasks/t1?x=1",
-      "http://127.0.0.1:9/v2/tasks/t2",
+      `http://127.0.0.1:9/v2/tasks/${TASK}?x=1`,
+      `http://127.0.0.1:9/v2/tasks/${TASK}/stream`,
     ]);
   });
 
@@ -152,8 +154,8 @@ describe("proxy targets", () => {
     const { proxy, relayed } = recordingProxy(undefined, { apiBaseUrl: "https://gw.example/api" });
     assert.equal((await proxy(proxied("https://gw.example/admin"))).status, 403);
     assert.equal((await proxy(proxied("https://gw.example/apix/tasks"))).status, 403);
-    assert.equal((await proxy(proxied("https://gw.example/api/tasks"))).status, 200);
-    assert.deepEqual(relayed.map((r) => r.url), ["https://gw.example/api/tasks"]);
+    assert.equal((await proxy(proxied(`https://gw.example/api/tasks/${TASK}`))).status, 200);
+    assert.deepEqual(relayed.map((r) => r.url), [`https://gw.example/api/tasks/${TASK}`]);
   });
 
   it("answers methods it does not relay with a 405", async () => {
@@ -195,8 +197,8 @@ describe("proxy headers and bodies", () => {
     const { proxy, relayed } = recordingProxy(undefined, {
       forwardHeaders: ["X-Team-Id", "authorization"],
     });
-    await proxy(proxied(`${API}/tasks/t`, { headers: incoming }));
-    await proxy(proxied(`${API}/tasks/t`));
+    await proxy(proxied(`${API}/tasks/${TASK}`, { headers: incoming }));
+    await proxy(proxied(`${API}/tasks/${TASK}`));
     assert.equal(relayed[0]!.headers.get("x-team-id"), "t1");
     assert.equal(relayed[0]!.headers.get("authorization"), "Bearer user-token");
     assert.equal(relayed[0]!.headers.get("cookie"), null);
@@ -207,7 +209,7 @@ describe("proxy headers and bodies", () => {
     const { proxy, relayed } = recordingProxy(undefined, {
       apiKey: (request) => Promise.resolve(`key-for-${new URL(request.url).hostname}`),
     });
-    await proxy(proxied(`${API}/tasks/t`));
+    await proxy(proxied(`${API}/tasks/${TASK}`));
     assert.equal(relayed[0]!.headers.get("authorization"), "Bearer key-for-app.example");
   });
 
@@ -223,7 +225,7 @@ describe("proxy headers and bodies", () => {
     const { proxy } = recordingProxy(() => {
       throw new TypeError(`connect failed for Bearer ${SERVER_KEY}`);
     });
-    const response = await proxy(proxied(`${API}/tasks/t`));
+    const response = await proxy(proxied(`${API}/tasks/${TASK}`));
     assert.equal(response.status, 502);
     const body = await problemOf(response);
     assert.equal(body.code, "bad_gateway");
@@ -241,7 +243,7 @@ describe("proxy headers and bodies", () => {
         },
       })
     );
-    const response = await proxy(proxied(`${API}/tasks/t`));
+    const response = await proxy(proxied(`${API}/tasks/${TASK}`));
     assert.equal(response.status, 404);
     assert.equal(response.headers.get("x-request-id"), "r1");
     assert.equal(response.headers.get("set-cookie"), null);
@@ -259,11 +261,11 @@ describe("proxy authorize hook", () => {
     const { proxy, relayed } = recordingProxy(undefined, {
       authorize: () => Promise.resolve(verdicts.shift()!),
     });
-    assert.equal((await proxy(proxied(`${API}/tasks/t`))).status, 200);
-    const denied = await proxy(proxied(`${API}/tasks/t`));
+    assert.equal((await proxy(proxied(`${API}/tasks/${TASK}`))).status, 200);
+    const denied = await proxy(proxied(`${API}/tasks/${TASK}`));
     assert.equal(denied.status, 401);
     assert.equal((await problemOf(denied)).code, "unauthorized");
-    const custom = await proxy(proxied(`${API}/tasks/t`));
+    const custom = await proxy(proxied(`${API}/tasks/${TASK}`));
     assert.equal(custom.status, 418);
     assert.equal(await custom.text(), "go away");
     assert.equal(relayed.length, 1);
@@ -282,7 +284,7 @@ describe("proxy streaming", () => {
     const { proxy } = recordingProxy(() =>
       new Response(body, { headers: { "content-type": "application/x-ndjson" } })
     );
-    const response = await proxy(proxied(`${API}/tasks/t/stream`));
+    const response = await proxy(proxied(`${API}/tasks/${TASK}/stream`));
     assert.equal(response.headers.get("x-accel-buffering"), "no");
     const reader = response.body!.getReader();
     const encoder = new TextEncoder();
@@ -302,7 +304,7 @@ describe("proxy streaming", () => {
       cancel: (reason) => void (cancelled = reason),
     });
     const { proxy } = recordingProxy(() => new Response(body));
-    const response = await proxy(proxied(`${API}/tasks/t/stream`));
+    const response = await proxy(proxied(`${API}/tasks/${TASK}/stream`));
     await response.body!.cancel("client left");
     assert.equal(cancelled, "client left");
   });

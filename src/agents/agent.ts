@@ -285,8 +285,8 @@ export class Agent<Output = unknown> {
       events?.return().catch(() => {});
       if (options.signal?.aborted) {
         // The caller gave up on the turn: stop it on the server too, in the
-        // background (once the POST, if it was sent, has answered).
-        if (running) this.#stopLater(chatId, posted);
+        // background, once the POST has answered (nothing runs if it was never sent).
+        if (running && posted !== undefined) this.#stopLater(chatId, posted);
         throw options.signal.reason;
       }
       if (lifetime.aborted) throw lifetime.reason;

@@ -145,6 +145,33 @@ describe("aborting a turn", () => {
       emulator.close();
     }
   });
+  it("an abort before the message was posted stops nothing (nothing of the turn runs)", async () => {
+    const emulator = createEmulator({ stepMs: 10, heartbeatMs: 5 });
+    const controller = new AbortController();
+    let armed = false;
+    const fetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+      const request = new Request(input, init);
+      const path = new URL(request.url).pathname;
+      // The second turn aborts while its stream opens, before its POST.
+      if (path.endsWith("/stream") && armed) {
+        controller.abort(new Error("gone"));
+      }
+      return emulator.fetch(request);
+    };
+    try {
+      const agent = inference({ apiKey: KEY, fetch }).agents.create("my-org/assistant@abc123");
+      await agent.sendMessage("one");
+      armed = true;
+      await assert.rejects(agent.sendMessage("two", { signal: controller.signal }), /gone/);
+      armed = false;
+      await agent.sendMessage("three"); // would wait for a stop, had one been scheduled
+      const log = calls(emulator);
+      assert.equal(log.filter((c) => c.endsWith("/stop")).length, 0, log.join("\n"));
+      assert.equal(log.filter((c) => c === "POST /agents/run").length, 2);
+    } finally {
+      emulator.close();
+    }
+  });
 });
 
 describe("a failed tool result", () => {

@@ -159,7 +159,7 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
   const ways = [apiKey !== "", getToken !== undefined, proxyUrl !== undefined].filter(Boolean);
   if (typeof apiKey !== "string" || ways.length === 0 || (apiKey !== "" && apiKey.trim() === "")) {
     throw new TypeError(
-      `Cannot create client: 'apiKey' is required (get one from the inference.sh dashboard; when none is passed it is read from the ${API_KEY_VARIABLE} environment variable, which is not set here), or 'getToken' for short-lived tokens, or 'proxyUrl' to send requests through a proxy that holds the key`,
+      `Cannot create client: 'apiKey' is required (get one from the inference.sh dashboard; pass it, or set the ${API_KEY_VARIABLE} environment variable where the runtime lets it be read), or 'getToken' for short-lived tokens, or 'proxyUrl' to send requests through a proxy that holds the key`,
     );
   }
   if (apiKey !== "" && !isSendableSecret(apiKey)) {

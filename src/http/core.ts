@@ -135,12 +135,18 @@ export function segment(id: string, name = "id"): string {
 export interface HttpTuning {
   random?: (() => number) | undefined;
   baseDelayMs?: number | undefined;
+  /** The wait between attempts (tests record it instead of waiting). */
+  sleep?: ((ms: number, signal: AbortSignal | undefined) => Promise<void>) | undefined;
+  /** The clock `X-RateLimit-Reset` is read against. */
+  now?: (() => number) | undefined;
 }
 
 /** The HTTP core shared by all resources of one client. */
 export class HttpClient {
   readonly #config: ResolvedConfig;
   readonly #backoff: (attempt: number) => number;
+  readonly #sleep: (ms: number, signal: AbortSignal | undefined) => Promise<void>;
+  readonly #now: () => number;
   /** Every secret this client sent (the key, each token), for {@linkcode redact}. */
   readonly #redactor = new Redactor();
 
@@ -153,6 +159,8 @@ export class HttpClient {
     this.#redactor.add(config.apiKey);
     const { random = Math.random, baseDelayMs } = tuning;
     this.#backoff = (attempt) => backoffDelay(attempt, random, baseDelayMs);
+    this.#sleep = tuning.sleep ?? sleep;
+    this.#now = tuning.now ?? Date.now;
   }
 
   /** The client's default transport settings, for resources that follow streams. */
@@ -355,7 +363,9 @@ export class HttpClient {
         const { text } = await readCapped(response, MAX_ERROR_BODY_BYTES);
         // Without `Retry-After`, a 429 waits until the limit resets, when it says.
         const retryAfterMs = parseRetryAfter(response.headers) ??
-          (response.status === 429 ? parseRateLimitReset(response.headers) : undefined);
+          (response.status === 429
+            ? parseRateLimitReset(response.headers, this.#now())
+            : undefined);
         failure = errorFromResponse(
           { action: call.action, status: response.status, body: text, retryAfterMs },
           call.context,
@@ -395,7 +405,7 @@ export class HttpClient {
         if (!streaming) linked.dispose();
       }
       if (!retryable || attempt >= maxRetries || init.canRetry?.() === false) throw failure;
-      await sleep(waitMs ?? this.#backoff(attempt), call.signal);
+      await this.#sleep(waitMs ?? this.#backoff(attempt), call.signal);
     }
   }
 }

@@ -298,7 +298,7 @@ export class Agent<Output = unknown> {
         if (options.signal?.aborted) throw options.signal.reason;
         if (lifetime.aborted) throw lifetime.reason;
       }
-      throw error;
+      throw this.#http.redact(error);
     } finally {
       abort.abort();
       link.signal.removeEventListener("abort", onAbort);
@@ -457,7 +457,11 @@ export class Agent<Output = unknown> {
     chatId?: string,
     options: ChatStreamOptions = {},
   ): AsyncGenerator<ChatMessage, void, undefined> {
-    yield* messagesOf(this.#subscribe(chatId, options));
+    try {
+      yield* messagesOf(this.#subscribe(chatId, options));
+    } catch (error) {
+      throw this.#http.redact(error);
+    }
   }
 
   /**
@@ -489,7 +493,11 @@ export class Agent<Output = unknown> {
     chatId?: string,
     options: ChatStreamOptions = {},
   ): AsyncGenerator<Chat, void, undefined> {
-    yield* chatsOf(this.#subscribe(chatId, options));
+    try {
+      yield* chatsOf(this.#subscribe(chatId, options));
+    } catch (error) {
+      throw this.#http.redact(error);
+    }
   }
 
   /** The events of a chat for a subscription; throws when there is no chat to follow. */

@@ -141,6 +141,24 @@ describe("no error of the client holds the key", { skip: !hasDeno }, () => {
     });
   });
 
+  it("in a malformed chat stream line", async () => {
+    await hostile((request) => {
+      if (new URL(request.url).pathname === "/chats/c1/stream") {
+        return new Response(`{"echo":"${request.headers.get("authorization")}\n`, {
+          headers: { "content-type": "application/x-ndjson" },
+        });
+      }
+      return new Response(`nothing: ${request.headers.get("authorization")}`, { status: 404 });
+    }, async (base) => {
+      const client = inference({ apiKey: KEY, baseUrl: base });
+      const agent = client.agents.create("my-org/assistant@abc123");
+      const error = await caught((async () => {
+        for await (const _ of agent.streamChat("c1", { maxReconnects: 0 })) break;
+      })());
+      assertClean(error, [KEY]);
+    });
+  });
+
   it("in every token getToken returned, the rotated ones included", async () => {
     const echoed: string[] = [];
     await hostile((request) => {

@@ -242,7 +242,7 @@ export class Agent<Output = unknown> {
       // A stop sent for an aborted turn lands before this message, not after it.
       if (this.#stopping) await Promise.race([this.#stopping, interrupted]);
       if (chatId !== undefined) {
-        // Open the stream first, so nothing the POST causes is missed (protocol §6.3).
+        // Open the stream first, so nothing the POST causes is missed (docs/protocol.md §7.5).
         events = follow(chatId, false);
         await Promise.race([events.next(), interrupted]);
       }
@@ -275,7 +275,7 @@ export class Agent<Output = unknown> {
         turn.apply(step.value);
         if (step.value.kind === "message") tools.dispatch(step.value.message);
       }
-      // The turn is over: close the stream now, not at the next message (§9 A10).
+      // The turn is over: close the stream now, not at the next message (docs/protocol.md §10 A10).
       await events!.return();
       abort.abort();
       return await turn.result({ ...request, signal: options.signal });
@@ -575,7 +575,7 @@ export class Agent<Output = unknown> {
       : pollChat(this.#http, chatId, { ...settings, ...hooks });
   }
 
-  /** The body of `POST /agents/run` (protocol §6.2); files go as `input.attachments` (§7.2). */
+  /** The body of `POST /agents/run` (docs/protocol.md §7.2; files go as `input.attachments`). */
   #body(text: string, attachments: FileRef[]): Record<string, unknown> {
     const body: Record<string, unknown> = { "chat_id": this.#chatId ?? null, ...this.#agent.body };
     const name = this.#name ?? this.#agent.name;
@@ -601,7 +601,7 @@ const STOP_LIMITS = { maxRetries: 1, timeoutMs: 5_000 } as const;
 function chatOf(created: CreatedMessages): string;
 function chatOf(created: CreatedMessages, required: false): string | undefined;
 function chatOf(created: CreatedMessages, required = true): string | undefined {
-  // A queued first message may come without an assistant message (§9 A6).
+  // A queued first message may come without an assistant message (docs/protocol.md §10 A6).
   const chatId = created["assistant_message"]?.["chat_id"] ?? created["user_message"]?.["chat_id"];
   if (typeof chatId === "string" && chatId !== "") return chatId;
   if (!required) return undefined;

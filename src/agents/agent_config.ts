@@ -1,7 +1,7 @@
 /**
  * Turns what callers pass to `client.agents.create()` into the wire form of
- * protocol §6.1–6.2: snake_case keys (either spelling accepted), tools built and
- * stripped of their handlers (§9 A1), schemas converted to JSON Schema.
+ * docs/protocol.md §7.1–7.2: snake_case keys (either spelling accepted), tools built and
+ * stripped of their handlers (docs/protocol.md §10 A1), schemas converted to JSON Schema.
  *
  * @module
  */
@@ -207,7 +207,7 @@ function toTool(entry: unknown, field: string): Record<string, unknown> {
     );
   }
   let tool = value as Record<string, unknown>;
-  // The official SDK's `tool(…).handler(fn)` shape: { schema, handler } (protocol §9 A1).
+  // The official SDK's `tool(…).handler(fn)` shape: { schema, handler } (docs/protocol.md §10 A1).
   const schema = tool.schema;
   if (tool.name === undefined && typeof schema === "object" && schema !== null) {
     tool = { ...schema as Record<string, unknown>, handler: tool.handler };

@@ -1,5 +1,5 @@
 /**
- * The plain chat calls (protocol §6.2, §6.8, §6.9): send a message, stop a turn,
+ * The plain chat calls (docs/protocol.md §7.2, §7.8, §7.9): send a message, stop a turn,
  * submit a tool result.
  *
  * @module
@@ -79,8 +79,8 @@ export function resultText(result: unknown, field = "result"): string {
 }
 
 /**
- * `POST /tools/{id}` with `{"result": "<string>"}` (protocol §6.8; one shape
- * always, §9 A7): a string is sent as is, anything else as its JSON text.
+ * `POST /tools/{id}` with `{"result": "<string>"}` (docs/protocol.md §7.8; one shape
+ * always, docs/protocol.md §10 A7): a string is sent as is, anything else as its JSON text.
  */
 export async function submitToolResult(
   http: HttpClient,

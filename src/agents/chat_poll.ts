@@ -1,13 +1,13 @@
 /**
- * Follows a chat by polling (protocol §6.6), for places where long streams are
+ * Follows a chat by polling (docs/protocol.md §7.6), for places where long streams are
  * cut (Workers, some proxies): every interval `GET /chats/{id}/status`, then
  * `GET /chats/{id}` (listing its recent messages when the API leaves them out)
  * when that status changed, while the agent works, or while the reader still
  * needs the chat. Reports the same events as the stream follower, but only what
  * changed since the last read (the official SDK re-reports every message on
- * every poll, §9 A5), and no token deltas: polling cannot see them. Failed polls
+ * every poll, docs/protocol.md §10 A5), and no token deltas: polling cannot see them. Failed polls
  * are retried with backoff, and after `maxReconnects` failures in a row the
- * last error is thrown (the official SDK stops silently, §9 A3).
+ * last error is thrown (the official SDK stops silently, docs/protocol.md §10 A3).
  *
  * @module
  */

@@ -1,8 +1,8 @@
 /**
  * Reads a chat with its messages. `GET /chats/{id}` may come without
  * `chat_messages` (the official helpers say it "no longer preloads messages",
- * protocol §6.7, §9 A9): the messages are then listed with
- * `GET /chats/{id}/messages?limit=&cursor=` (a cursor list, §7.1), newest page
+ * docs/protocol.md §7.7, §10 A9): the messages are then listed with
+ * `GET /chats/{id}/messages?limit=&cursor=` (a cursor list, docs/protocol.md §9), newest page
  * first, only as far back as the reader needs, and always within a bound.
  *
  * @module
@@ -16,7 +16,7 @@ export const MESSAGE_PAGE_LIMIT = 50;
 /** The most messages one read lists, however far back it was asked to go. */
 export const MAX_LISTED_MESSAGES = 1_000;
 
-/** One page of `GET /chats/{id}/messages` (protocol §7.1). */
+/** One page of `GET /chats/{id}/messages` (docs/protocol.md §9). */
 export interface MessagePage {
   items: ChatMessage[];
   "next_cursor"?: string | undefined;

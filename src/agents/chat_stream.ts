@@ -1,5 +1,5 @@
 /**
- * Follows a chat over `GET /chats/{id}/stream` (protocol §6.4) and survives the
+ * Follows a chat over `GET /chats/{id}/stream` (docs/protocol.md §7.4) and survives the
  * ways a stream fails: it ends, breaks, sends a malformed line or goes silent.
  * After each failure the stream is reopened with backoff and, once it is up,
  * the chat is re-read (`GET /chats/{id}`, listing its recent messages when the
@@ -136,7 +136,7 @@ export async function* followChat(
           case "delta": {
             const delta = event.data as unknown as ChatDelta;
             const resource = delta["resource_id"];
-            // A delta that names no message cannot be placed (protocol §6.4).
+            // A delta that names no message cannot be placed (docs/protocol.md §7.4).
             if (typeof resource !== "string" || resource === "") break;
             if (typeof delta.delta !== "object" || delta.delta === null) break;
             if (typeof delta.seq === "number") {

@@ -1,6 +1,6 @@
 /**
  * The lifecycle hook builder: `lifecycleHook(event)` makes one entry of an
- * agent's `hooks`, the exact JSON of protocol §6.10.
+ * agent's `hooks`, the exact JSON of docs/protocol.md §7.10.
  *
  * @module
  */

@@ -1,7 +1,7 @@
 /**
  * Parameter helpers of the tool builder — `string`, `number`, `integer`,
  * `boolean`, `enumOf`, `object`, `array`, `optional` — their conversion to the
- * JSON Schema the API expects (protocol §6.10), and the check of a model's
+ * JSON Schema the API expects (docs/protocol.md §7.10), and the check of a model's
  * arguments against them. Each helper carries the TypeScript type of the value
  * it describes, so a handler's `args` are typed.
  *
@@ -301,7 +301,7 @@ export function checkParams(params: unknown, field: string): asserts params is P
 }
 
 /**
- * The JSON Schema of a parameter set (protocol §6.10): `{type: "object",
+ * The JSON Schema of a parameter set (docs/protocol.md §7.10): `{type: "object",
  * properties, required}`, `required` always present at the top.
  */
 export function paramsToJsonSchema(params: Params): Record<string, unknown> {

@@ -2,7 +2,7 @@
  * The tool builder: `tool()` for client tools the SDK runs for you, `appTool()`,
  * `agentTool()`, `webhookTool()`, `httpTool()` (alias `callTool()`) and
  * `mcpTool()` for tools the API runs, and `internalTools()`. What `.build()`
- * returns is the exact JSON of protocol §6.10 (a client tool also carries its
+ * returns is the exact JSON of docs/protocol.md §7.10 (a client tool also carries its
  * handler, which is never sent).
  *
  * @module
@@ -387,7 +387,7 @@ export class ClientToolBuilder<Args = Record<string, never>> extends ToolBuilder
   }
 
   /**
-   * Builds the tool: its JSON (protocol §6.10) plus, when set, the handler.
+   * Builds the tool: its JSON (docs/protocol.md §7.10) plus, when set, the handler.
    *
    * @returns The tool, to put in an agent's `tools`.
    *

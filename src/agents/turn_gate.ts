@@ -1,6 +1,6 @@
 /**
- * When a turn is over (protocol §6.5), with one correction: a run waiting for
- * authorisation (`auth_required`) is still running (§9 A4).
+ * When a turn is over (docs/protocol.md §7.5), with one correction: a run waiting for
+ * authorisation (`auth_required`) is still running (docs/protocol.md §10 A4).
  *
  * @module
  */
@@ -42,7 +42,7 @@ export function isChatBusy(chat: Partial<Chat> | { "active_run": AgentRun }): bo
  * Decides when the turn started by one message is over. The gate is *settled*
  * once the chat was new, was seen busy, or this turn's assistant message turned
  * final; an idle observation ends a settled turn, and an idle observation that
- * came too early ends it as soon as it settles. Two additions to protocol §6.5
+ * came too early ends it as soon as it settles. Two additions to docs/protocol.md §7.5
  * make a queued message wait for its own answer: a run that names another user
  * message cannot end this turn, and nothing ends it while its user message is
  * still queued.

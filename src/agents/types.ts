@@ -1,5 +1,5 @@
 /**
- * Wire types of agents and chats (protocol §6): agent configuration, tool
+ * Wire types of agents and chats (docs/protocol.md §7): agent configuration, tool
  * definitions, chats, messages, runs and tool invocations.
  *
  * @module
@@ -44,7 +44,7 @@ export interface ToolCallContext {
 }
 
 /**
- * A client tool as sent to the API (protocol §6.10), plus the handler the SDK runs
+ * A client tool as sent to the API (docs/protocol.md §7.10), plus the handler the SDK runs
  * when the model calls it. The handler is never sent.
  *
  * @example Built with the tool builder

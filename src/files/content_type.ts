@@ -8,7 +8,7 @@
 /** The fallback when nothing says what the bytes are. */
 export const OCTET_STREAM = "application/octet-stream";
 
-/** The official SDK's table (protocol §4.2), plus common text, data and archive types. */
+/** The official SDK's table (docs/protocol.md §6.2), plus common text, data and archive types. */
 const BY_EXTENSION: Readonly<Record<string, string>> = {
   jfif: "image/jpeg",
   jpe: "image/jpeg",

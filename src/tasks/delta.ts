@@ -1,5 +1,5 @@
 /**
- * Accumulation of token deltas (protocol §3.9): text fields append, tool calls
+ * Accumulation of token deltas (docs/protocol.md §5): text fields append, tool calls
  * merge by index, usage and unknown fields replace.
  *
  * @module

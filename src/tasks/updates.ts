@@ -1,5 +1,5 @@
 /**
- * Merging task updates (protocol §3.4: partial `{data, fields}`, wrapped
+ * Merging task updates (docs/protocol.md §4.3: partial `{data, fields}`, wrapped
  * `{data}` and bare task updates) into a snapshot, and telling when one
  * changes nothing.
  *

@@ -149,7 +149,7 @@ export interface RecordedRequest {
 }
 
 /**
- * A local emulator of the inference.sh API, behaving as protocol.md §10
+ * A local emulator of the inference.sh API, behaving as docs/protocol.md §11
  * describes.
  *
  * @example Run a task in-process

@@ -1,4 +1,4 @@
-// Chats whose `GET /chats/{id}` comes without `chat_messages` (protocol §6.7, §9 A9): the
+// Chats whose `GET /chats/{id}` comes without `chat_messages` (docs/protocol.md §7.7, §10 A9): the
 // emulator's `chatMessagesInChat: false`, its `GET /chats/{id}/messages` cursor list, and the
 // SDK listing the messages wherever it reads a chat to learn them.
 import { describe, it } from "node:test";

@@ -27,7 +27,7 @@ describe("agents.create()", () => {
     assert.deepEqual(calls(env.emulator), []);
   });
 
-  it("makes a template agent: agent ref, chat_id null, the fixed input fields (protocol §6.2)", async () => {
+  it("makes a template agent: agent ref, chat_id null, the fixed input fields (docs/protocol.md §7.2)", async () => {
     const body = await firstBody("my-org/assistant@abc123", {
       context: { tenant: "t1" },
       name: "support",
@@ -44,7 +44,7 @@ describe("agents.create()", () => {
     );
   });
 
-  it("makes an ad-hoc agent in the wire form of protocol §6.2", async () => {
+  it("makes an ad-hoc agent in the wire form of docs/protocol.md §7.2", async () => {
     const body = await firstBody({
       coreApp: "infsh/claude@abc",
       systemPrompt: "Be brief",

@@ -1,4 +1,4 @@
-// The emulator's agent runtime, over the raw wire (protocol §10.5): no SDK client.
+// The emulator's agent runtime, over the raw wire (docs/protocol.md §11.5): no SDK client.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { z } from "zod";
@@ -161,7 +161,7 @@ describe("emulator: POST /agents/run", () => {
 });
 
 describe("emulator: chat stream", () => {
-  it("publishes a turn with a client tool in the order of protocol §10.5", async () => {
+  it("publishes a turn with a client tool in the order of docs/protocol.md §7.4", async () => {
     using env = setup();
     const chatId = await idleChat(env.emulator);
     const stream = await openChatStream(env.emulator, chatId);

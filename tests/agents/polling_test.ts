@@ -1,6 +1,6 @@
-// Following agent turns by polling (`stream: false`, protocol §6.6), with the official SDK's
-// polling defects fixed: every message re-reported on every poll (§9 A5) and polling that
-// gives up silently (§9 A3).
+// Following agent turns by polling (`stream: false`, docs/protocol.md §7.6), with the official SDK's
+// polling defects fixed: every message re-reported on every poll (docs/protocol.md §10 A5) and polling that
+// gives up silently (docs/protocol.md §10 A3).
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { z } from "zod";

@@ -201,7 +201,7 @@ describe("stopping a turn", () => {
   });
 });
 
-describe("TurnGate (protocol §6.5)", () => {
+describe("TurnGate (docs/protocol.md §7.5)", () => {
   const idle = { status: "idle" };
   const busy = { status: "busy" };
   const message = (id: string, status: string) => ({

@@ -40,7 +40,7 @@ describe("Agent.sendMessage()", () => {
     assert.equal(openStreams(env.emulator), 0);
   });
 
-  it("posts first for a new chat, and opens the stream first for an existing one (protocol §6.3)", async () => {
+  it("posts first for a new chat, and opens the stream first for an existing one (docs/protocol.md §7.5)", async () => {
     using env = setup();
     const agent = env.client.agents.create({ coreApp: "infsh/emulated-llm" });
     const first = await agent.sendMessage("one");

@@ -25,7 +25,7 @@ import {
 } from "../../mod.ts";
 import { bodies, setup } from "./_setup.ts";
 
-// The JSON the official SDK's builders produce, as captured in protocol §6.10.
+// The JSON the official SDK's builders produce, as captured in docs/protocol.md §7.10.
 const CAPTURED = {
   client:
     `{"name":"get_weather","display_name":"Weather","description":"Get current weather","type":"client","require_approval":true,
@@ -94,7 +94,7 @@ function capturedTools() {
 }
 
 describe("tool builders", () => {
-  it("build exactly the JSON of protocol §6.10, key order included", () => {
+  it("build exactly the JSON of docs/protocol.md §7.10, key order included", () => {
     const built = capturedTools();
     for (const kind of ["client", "app", "agent", "hook"] as const) {
       assert.equal(JSON.stringify(built[kind]), exact(CAPTURED[kind]), kind);
@@ -314,7 +314,7 @@ function keyPaths(value: unknown, path = ""): string[] {
 }
 
 describe("http, mcp and lifecycle hook builders", () => {
-  it("build exactly the JSON of protocol §6.10, key order included", () => {
+  it("build exactly the JSON of docs/protocol.md §7.10, key order included", () => {
     const built = capturedNewTools();
     for (const kind of ["http", "mcp", "lifecycleHook"] as const) {
       assert.deepEqual(keyPaths(built[kind]), keyPaths(JSON.parse(CAPTURED[kind])), kind);

@@ -12,11 +12,11 @@
  *
  * The package is installed with the other pinned tools (tests/runtimes/tools,
  * as `official-sdk`). It cannot be imported as published (extension-less
- * relative imports, protocol §9 Q1), so it is bundled with the pinned esbuild
+ * relative imports, docs/protocol.md §10 Q1), so it is bundled with the pinned esbuild
  * into `dist/conformance/` and the bundle is imported. Every scenario gets its
  * own emulator and server and a timeout; the script prints a table scenario ×
  * pass / FAIL / known-defect, and exits 1 on any FAIL. A known defect is a
- * documented defect of the official SDK (protocol §9), observed as documented.
+ * documented defect of the official SDK (docs/protocol.md §10), observed as documented.
  *
  * @module
  */
@@ -154,7 +154,7 @@ interface OfficialSdk {
   isSessionError(error: unknown): boolean;
 }
 
-/** A documented defect of the official SDK (protocol §9), observed as documented. */
+/** A documented defect of the official SDK (docs/protocol.md §10), observed as documented. */
 class KnownDefect extends Error {
   constructor(readonly id: string, message: string) {
     super(message);
@@ -290,7 +290,7 @@ const onUpdateUnderPartial: Scenario = {
   },
 };
 
-/** (a'') The polling transport (§3.7). */
+/** (a'') The polling transport (docs/protocol.md §4.6). */
 const echoPolling: Scenario = {
   name: "run infsh/echo, polling",
   client: { stream: false, pollIntervalMs: 25 },
@@ -504,7 +504,7 @@ const agentTool: Scenario = {
         "followed GET /chats/{id}/stream",
       );
 
-      // A second turn on the existing chat (stream opened before the POST, §6.3/§6.5).
+      // A second turn on the existing chat (stream opened before the POST, docs/protocol.md §7.5).
       const later: OfficialChatMessage[] = [];
       const second = await agent.sendMessage("Thanks!", { onMessage: (m) => later.push(m) });
       const reply = later.filter((m) => m.id === second.assistantMessage.id && m.status === "ready")
@@ -553,7 +553,7 @@ const agentStreamAfterTurn: Scenario = {
   },
 };
 
-/** (g') `agent.run` polls (§6.6) and returns the structured output. */
+/** (g') `agent.run` polls (docs/protocol.md §7.6) and returns the structured output. */
 const agentRun: Scenario = {
   name: "agent.run structured output (poll)",
   async run({ client, emulator }) {

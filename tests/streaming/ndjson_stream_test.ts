@@ -12,7 +12,7 @@ import {
 import { decodeNdjson, NdjsonDecoderStream } from "../../src/streaming/ndjson_stream.ts";
 import { excerpt, InferenceError, StreamError } from "../../src/errors.ts";
 
-/** The constructed task stream of protocol.md §3.4. */
+/** The constructed task stream of docs/protocol.md §4.3. */
 const TASK_STREAM = [
   '{"type":"heartbeat"}',
   '{"data":{"id":"task_01","status":2,"updated_at":"2026-01-15T10:30:01Z"},"fields":["status","updated_at"]}',

@@ -1,5 +1,5 @@
 /**
- * Chats, messages, runs and tool invocations of the emulator (protocol §6, §10.5),
+ * Chats, messages, runs and tool invocations of the emulator (docs/protocol.md §7, §11.5),
  * and the subscribers (open chat streams) every change is published to.
  *
  * @module
@@ -75,7 +75,7 @@ export class ChatStore {
 
   /**
    * @param messagesInChat Whether `GET /chats/{id}` carries `chat_messages`
-   * (the real API may leave them out: protocol §6.7, §9 A9).
+   * (the real API may leave them out: docs/protocol.md §7.7, §10 A9).
    */
   constructor(clock: Clock, ids: Ids, messagesInChat = true) {
     this.#clock = clock;

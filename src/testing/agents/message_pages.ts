@@ -1,6 +1,6 @@
 /**
  * `GET /chats/{id}/messages?limit=&cursor=`: a chat's messages as a cursor list
- * (protocol §7.1), newest page first, as the official React and Swift helpers
+ * (docs/protocol.md §9), newest page first, as the official React and Swift helpers
  * read it (the first page holds the latest messages; `has_next` says older ones
  * exist). Within a page, messages are in `order`, like `chat_messages`.
  *

@@ -1,5 +1,5 @@
 /**
- * Runs one scripted turn of a chat, publishing in the order of protocol §10.5:
+ * Runs one scripted turn of a chat, publishing in the order of docs/protocol.md §7.4:
  * `chats` (busy) → `chat_messages` (user) → `agent_runs` (working) → deltas →
  * `chat_messages` (assistant, as tool state changes) → final `chat_messages`
  * (ready) → `agent_runs` (completed) → `chats` (idle, with `output`). A client
@@ -19,7 +19,7 @@ import { callWebhookTool } from "../webhooks/webhook_tool.ts";
 /**
  * Starts a turn answering `user` (already stored): creates the run and the
  * pending assistant message and marks the chat busy, synchronously, so the
- * chat is busy before `POST /agents/run` answers (protocol §6.5). Returns the
+ * chat is busy before `POST /agents/run` answers (docs/protocol.md §7.5). Returns the
  * assistant message.
  */
 export function beginTurn(state: EmulatorState, record: ChatRecord, user: Json): Json {
@@ -111,7 +111,7 @@ async function drive(
         type: "client",
         "display_name": script.tool.name,
         // A client tool waits for the caller's result: `awaiting_input`, as the
-        // live API and the Python SDK have it (docs/protocol.md §7.4).
+        // live API and the Python SDK have it (docs/protocol.md §7.8).
         status: script.tool.approval ? "awaiting_approval" : "awaiting_input",
         function: { name: script.tool.name, arguments: script.tool.args },
       };

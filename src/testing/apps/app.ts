@@ -7,7 +7,7 @@
  */
 
 /**
- * One missing requirement, as sent in a 412 problem's `errors[]` (protocol §2.3).
+ * One missing requirement, as sent in a 412 problem's `errors[]` (docs/protocol.md §2.4).
  *
  * @example
  * ```ts

@@ -1,5 +1,5 @@
 /**
- * `infsh/needs-secret`: an app whose run is refused with 412 (protocol §2.3).
+ * `infsh/needs-secret`: an app whose run is refused with 412 (docs/protocol.md §2.4).
  *
  * @module
  */

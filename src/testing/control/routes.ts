@@ -1,6 +1,6 @@
 /**
  * The emulator's own control surface over HTTP, for a socket-served emulator
- * (protocol §10.6): `POST /__emulator/faults`, `GET /__emulator/requests`,
+ * (docs/protocol.md §11.6): `POST /__emulator/faults`, `GET /__emulator/requests`,
  * `POST /__emulator/reset`. No auth.
  *
  * @module

@@ -70,7 +70,7 @@ export class FileStore {
   readonly #ids: Ids;
   /**
    * Refuse a PUT whose `Content-Type` differs from the recorded one, as a
-   * presigned URL that signs the type does (protocol §9 F4). Off by default,
+   * presigned URL that signs the type does (docs/protocol.md §10 F4). Off by default,
    * because clients such as the official SDK would fail it.
    */
   strictContentType = false;

@@ -1,5 +1,5 @@
 /**
- * Files (protocol §4, §10.3): `POST /files` creates records with an upload URL
+ * Files (docs/protocol.md §6, §11.3): `POST /files` creates records with an upload URL
  * on the emulator itself, `PUT /__storage/{id}?sig=…` receives the bytes (no
  * key, like a presigned URL), `GET /files/{id}` reads a record, and
  * `GET /__files/{id}/{name}` downloads the bytes, without auth (like a CDN URL).

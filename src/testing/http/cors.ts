@@ -1,6 +1,6 @@
 /**
  * CORS, so browser tests can call the emulator: every JS call preflights because
- * clients send `Content-Type: application/json` even on GET (protocol Q8).
+ * clients send `Content-Type: application/json` even on GET (docs/protocol.md §10 Q8).
  *
  * @module
  */

@@ -1,6 +1,6 @@
 /**
  * The API's response shapes: the `{data, messages}` envelope, `204` for
- * deletes, and RFC 9457 problem details for errors (protocol §2).
+ * deletes, and RFC 9457 problem details for errors (docs/protocol.md §2).
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * `/sessions` endpoints (protocol §5.2): list the active sessions, read one,
+ * `/sessions` endpoints (docs/protocol.md §8.2): list the active sessions, read one,
  * keep one alive, end one.
  *
  * @module

@@ -1,5 +1,5 @@
 /**
- * The session rules of `POST /apps/run` (protocol §5.1, §10.4), and the worker
+ * The session rules of `POST /apps/run` (docs/protocol.md §8.1, §11.4), and the worker
  * a task runs on: `session: "new"` leases a worker for a new session; a session
  * id runs the call on that session's worker, whose memory the app sees again.
  *
@@ -44,7 +44,7 @@ export function checkSessionParams(body: Record<string, unknown>): Response | un
   return undefined;
 }
 
-/** The problem of a session error, with its documented code (protocol §2.4). */
+/** The problem of a session error, with its documented code (docs/protocol.md §2.5). */
 export function sessionProblem(
   status: number,
   code: string,

@@ -1,5 +1,5 @@
 /**
- * Sessions of the emulator (protocol §5, §10.4): a session leases a worker
+ * Sessions of the emulator (docs/protocol.md §8, §11.4): a session leases a worker
  * whose memory outlives each call, and expires after `idle_timeout` seconds
  * without a call, measured on the emulator's clock (so a `ManualClock` expires
  * it on demand). Expiry is applied whenever a session is looked at.

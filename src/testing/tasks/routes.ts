@@ -1,5 +1,5 @@
 /**
- * Task endpoints other than creation (protocol §3.3): get, status, cancel,
+ * Task endpoints other than creation (docs/protocol.md §4.5): get, status, cancel,
  * delete.
  *
  * @module

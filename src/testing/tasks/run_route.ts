@@ -50,7 +50,7 @@ function findApp(context: RouteContext, body: Record<string, unknown>): Emulated
 
 function validate(body: Record<string, unknown>): Response | undefined {
   const app = body["app"];
-  // `app_id` is the documented alternative to `app` (protocol §3.2).
+  // `app_id` is the documented alternative to `app` (docs/protocol.md §4.1).
   const hasAppId = typeof body["app_id"] === "string" && body["app_id"] !== "";
   if (!(typeof app === "string" && app !== "") && !(app === undefined && hasAppId)) {
     return invalidField("app", `field "app" is required and must be a non-empty string`);

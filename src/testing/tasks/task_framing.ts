@@ -1,5 +1,5 @@
 /**
- * How task updates are framed on a stream (protocol §3.4): `{data, fields}`
+ * How task updates are framed on a stream (docs/protocol.md §4.3): `{data, fields}`
  * partial wrappers, bare TaskDTOs, or `{data}` wrappers of the full task.
  *
  * @module

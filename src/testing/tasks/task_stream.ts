@@ -1,5 +1,5 @@
 /**
- * `GET /tasks/{id}/stream` (protocol §3.4): the current state on connect, then
+ * `GET /tasks/{id}/stream` (docs/protocol.md §4.3): the current state on connect, then
  * one line per change and per delta, heartbeats, and the end of the body after
  * the terminal update.
  *

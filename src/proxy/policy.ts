@@ -147,6 +147,8 @@ interface Pattern {
   name: RegExp;
   /** A pinned version (`ns/name@v2`), or undefined for every version. */
   version: string | undefined;
+  /** With `exactRefs`: only this very ref (no version but this one, no function, no type prefix). */
+  exact: boolean;
 }
 
 /**
@@ -156,7 +158,10 @@ interface Pattern {
  *
  * @throws {TypeError} For a pattern that is not of that shape.
  */
-export function compilePatterns(patterns: unknown): readonly Pattern[] | undefined {
+export function compilePatterns(
+  patterns: unknown,
+  exactRefs = false,
+): readonly Pattern[] | undefined {
   if (patterns === undefined) return undefined;
   if (!Array.isArray(patterns)) {
     throw new TypeError(
@@ -178,8 +183,20 @@ export function compilePatterns(patterns: unknown): readonly Pattern[] | undefin
         } is not a namespace/name pattern (e.g. "ana/helper", "ana/*" or "ana/helper@v2")`,
       );
     }
+    if (exactRefs && (pattern as string).includes("*")) {
+      throw new TypeError(
+        `Cannot create proxy: 'allowedEndpoints' entry ${
+          JSON.stringify(pattern)
+        } is not an app or agent ref, which exactRefs needs (e.g. "ana/helper" or "ana/helper@v2")`,
+      );
+    }
     const glob = `${ref.namespace}/${ref.name}`.split("*").map(escapeRegExp).join("[^/]*");
-    return { source: pattern as string, name: new RegExp(`^${glob}$`), version: ref.version };
+    return {
+      source: pattern as string,
+      name: new RegExp(`^${glob}$`),
+      version: ref.version,
+      exact: exactRefs,
+    };
   });
 }
 
@@ -384,7 +401,9 @@ function allowed(ref: unknown, policy: Policy): boolean {
   if (parsed === undefined) return false;
   const name = `${parsed.namespace}/${parsed.name}`;
   return policy.patterns.some((p) =>
-    p.name.test(name) && (p.version === undefined || p.version === parsed.version)
+    p.exact
+      ? ref === p.source
+      : p.name.test(name) && (p.version === undefined || p.version === parsed.version)
   );
 }
 

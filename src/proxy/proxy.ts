@@ -41,9 +41,9 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 
 /**
  * Settings of {@linkcode createProxy}. The names shared with the official
- * proxy (`apiKey`, `apiBaseUrl`, `allowedEndpoints`, `maxUploadBytes`,
- * `isAuthenticated`, `allowUnauthorizedRequests`) mean the same, so a
- * configuration carries over.
+ * proxy (`apiKey`, `apiBaseUrl`, `allowedEndpoints`, `exactRefs`,
+ * `maxUploadBytes`, `isAuthenticated`, `allowUnauthorizedRequests`) mean the
+ * same, so a configuration carries over.
  *
  * @example A Worker that keeps the key in its environment
  * ```ts
@@ -83,6 +83,14 @@ export interface ProxyOptions {
    */
   allowedEndpoints?: readonly string[] | undefined;
   /**
+   * Whether each `allowedEndpoints` entry is a whole ref that requests must
+   * name exactly, version included: with `["ana/helper@v2"]` only
+   * `ana/helper@v2` may be used, not `ana/helper` nor `ana/helper@v3`.
+   * Entries may then not hold `*`.
+   * @default {false}
+   */
+  exactRefs?: boolean | undefined;
+  /**
    * Largest file, in bytes, a visitor may create with `POST /files` (its
    * declared `size`; the bytes go straight to storage). Larger ones get a 413.
    * @default {104857600}
@@ -92,8 +100,10 @@ export interface ProxyOptions {
    * Origins (`"https://app.example"`) besides the proxy's own that may send it
    * requests other than GET, checked against `Origin` and `Sec-Fetch-Site`, so
    * another site cannot make its visitors' browsers run apps on your key.
-   * `["*"]` turns the check off. Requests with neither header (servers, CLIs)
-   * are not browsers and pass.
+   * Requests with neither header (servers, CLIs) are not browsers and pass.
+   * The proxy answers these origins' CORS preflights and marks its answers to
+   * them readable, with credentials (cookies for `authorize`); `["*"]` turns
+   * the check off and lets any origin read answers, without credentials.
    * @default {[] (same-origin only)}
    */
   allowedOrigins?: readonly string[] | undefined;
@@ -230,7 +240,7 @@ export function createProxy(options: ProxyOptions = {}): ProxyHandler {
   const maxBodyBytes = limit("maxBodyBytes", options.maxBodyBytes, 10 * 1024 * 1024);
   const timeoutMs = limit("timeoutMs", options.timeoutMs, DEFAULT_TIMEOUT_MS);
   const policy: Policy = {
-    patterns: compilePatterns(options.allowedEndpoints),
+    patterns: compilePatterns(options.allowedEndpoints, options.exactRefs === true),
     maxUploadBytes: limit("maxUploadBytes", options.maxUploadBytes, 100 * 1024 * 1024),
   };
   const origins = parseOrigins(options.allowedOrigins);
@@ -414,19 +424,76 @@ export function createProxy(options: ProxyOptions = {}): ProxyHandler {
 
   return async (request) => {
     const secret: { key?: string } = typeof apiKey === "string" ? { key: apiKey } : {};
+    let response: Response;
+    let cors: Record<string, string> | undefined;
     try {
-      return await handle(request, secret);
+      cors = corsHeaders(request, origins);
+      if (
+        request.method === "OPTIONS" && cors !== undefined &&
+        request.headers.has("access-control-request-method")
+      ) {
+        return preflight(request, cors, extra);
+      }
+      response = await handle(request, secret);
     } catch (error) {
       // Never let an error reach the runtime, which would log it (a key included).
       const reason = error instanceof Error ? error.message : String(error);
       const detail = `The proxy failed: ${reason}`;
-      return problem({
+      response = problem({
         status: 500,
         code: "internal_error",
         detail: secret.key === undefined ? detail : new Redactor(secret.key).text(detail),
       });
     }
+    if (cors === undefined) return response;
+    const headers = new Headers(response.headers);
+    for (const [name, value] of Object.entries(cors)) headers.set(name, value);
+    return new Response(response.body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers,
+    });
   };
+}
+
+/**
+ * The CORS headers of a request from another origin that `allowedOrigins`
+ * lists (with credentials, so `authorize` may read its cookies), or that
+ * `["*"]` lets in (without); `undefined` for every other request.
+ */
+function corsHeaders(request: Request, origins: Origins): Record<string, string> | undefined {
+  const origin = request.headers.get("origin");
+  if (origin === null || origin === new URL(request.url).origin) return undefined;
+  if (origins.allowed.has(origin)) {
+    return {
+      "access-control-allow-origin": origin,
+      "access-control-allow-credentials": "true",
+      vary: "Origin",
+    };
+  }
+  return origins.any ? { "access-control-allow-origin": "*" } : undefined;
+}
+
+/** The answer to a CORS preflight of an allowed origin: the methods and the headers the proxy relays. */
+function preflight(
+  request: Request,
+  cors: Record<string, string>,
+  extra: ReadonlySet<string>,
+): Response {
+  const asked = (request.headers.get("access-control-request-headers") ?? "")
+    .split(",").map((name) => name.trim().toLowerCase()).filter((name) =>
+      name !== "" &&
+      (FORWARDED.has(name) || extra.has(name) || name.startsWith("x-inf-"))
+    );
+  return new Response(null, {
+    status: 204,
+    headers: {
+      ...cors,
+      "access-control-allow-methods": METHODS.join(", "),
+      "access-control-allow-headers": asked.join(", "),
+      "access-control-max-age": "600",
+    },
+  });
 }
 
 /** The 401 of an authorization hook that said no. */

@@ -533,6 +533,32 @@ describe("proxy policy: allowedEndpoints", () => {
   });
 });
 
+describe("proxy policy: exactRefs", () => {
+  it("pins whole refs, version included", async () => {
+    const { send, relayed } = policyProxy({
+      allowedEndpoints: ["ana/helper", "bob/model@v2"],
+      exactRefs: true,
+    });
+    assert.equal((await send("POST", "/chats", { agent: "ana/helper" })).status, 200);
+    assert.equal((await send("POST", "/chats", { agent: "bob/model@v2" })).status, 200);
+    assert.equal((await send("GET", "/agents/ana/helper")).status, 200);
+    for (const agent of ["ana/helper@v1", "bob/model", "bob/model@v3", "agent/ana/helper"]) {
+      assert.equal((await send("POST", "/chats", { agent })).status, 403, agent);
+    }
+    assert.equal((await send("GET", "/agents/ana/helper@v1")).status, 403);
+    assert.equal(relayed.length, 3);
+  });
+
+  it("refuses an entry that is not a ref when the proxy is created", () => {
+    for (const pattern of ["ana/*", "ana", ""]) {
+      assert.throws(
+        () => createProxy({ apiKey: "k", allowedEndpoints: [pattern], exactRefs: true }),
+        /is not (an app or agent ref|a namespace\/name pattern)/,
+      );
+    }
+  });
+});
+
 describe("proxy policy: the target's form and the request's origin", () => {
   it("takes the __inf_target query parameter on GET only", async () => {
     const { send, relayed } = policyProxy();
@@ -592,6 +618,59 @@ describe("proxy policy: the target's form and the request's origin", () => {
     for (const entry of ["app.example", "https://app.example/path", "null", ""]) {
       assert.throws(() => createProxy({ apiKey: "k", allowedOrigins: [entry] }), /allowedOrigins/);
     }
+  });
+});
+
+describe("proxy CORS for allowedOrigins", () => {
+  const proxy = createProxy({
+    apiKey: "k",
+    allowedOrigins: ["https://other.example"],
+    fetch: () => Promise.resolve(Response.json({})),
+  });
+  const preflight = (origin: string) =>
+    proxy(
+      new Request(PROXY, {
+        method: "OPTIONS",
+        headers: {
+          origin,
+          "access-control-request-method": "POST",
+          "access-control-request-headers": "content-type, x-inf-target-url, cookie, x-evil",
+        },
+      }),
+    );
+
+  it("answers the preflight of a listed origin with the methods and the headers it relays", async () => {
+    const response = await preflight("https://other.example");
+    assert.equal(response.status, 204);
+    assert.equal(response.headers.get("access-control-allow-origin"), "https://other.example");
+    assert.equal(response.headers.get("access-control-allow-credentials"), "true");
+    assert.equal(
+      response.headers.get("access-control-allow-headers"),
+      "content-type, x-inf-target-url",
+    );
+    assert.match(response.headers.get("access-control-allow-methods") ?? "", /POST/);
+  });
+
+  it("answers no other origin's preflight, and marks answers readable for listed origins only", async () => {
+    const refused = await preflight("https://evil.example");
+    assert.equal(refused.status, 405);
+    assert.equal(refused.headers.get("access-control-allow-origin"), null);
+    await refused.body?.cancel();
+    const cancel = (origin: string) =>
+      proxy(
+        new Request(PROXY, {
+          method: "POST",
+          headers: { origin, "x-inf-target-url": `${API}/tasks/${TASK}/cancel` },
+        }),
+      );
+    const listed = await cancel("https://other.example");
+    assert.equal(listed.status, 200);
+    assert.equal(listed.headers.get("access-control-allow-origin"), "https://other.example");
+    await listed.body?.cancel();
+    const own = await cancel("https://app.example");
+    assert.equal(own.status, 200);
+    assert.equal(own.headers.get("access-control-allow-origin"), null);
+    await own.body?.cancel();
   });
 });
 

@@ -26,7 +26,13 @@
 export { inference, InferenceClient } from "./src/client.ts";
 export type { ClientOptions, FetchLike, ResponseMessage } from "./src/http/config.ts";
 export type { RequestOptions } from "./src/http/core.ts";
-export { type FollowOptions, type RunOptions, Tasks } from "./src/tasks/tasks.ts";
+export {
+  type FollowOptions,
+  type HandleFollowOptions,
+  type RunOptions,
+  Tasks,
+  type WaitOptions,
+} from "./src/tasks/tasks.ts";
 export type { ResilienceOptions } from "./src/streaming/options.ts";
 export { InconsistentStateError, LineTooLongError } from "./src/streaming/errors.ts";
 export type {
@@ -162,6 +168,8 @@ export type {
 // -- end agents --
 
 // -- durable tasks and webhooks (issue 13) --
+export { type TaskHandle, taskHandle } from "./src/tasks/handle.ts";
+export type { ChatWaitOptions } from "./src/agents/wait_chat.ts";
 export {
   parseTaskWebhook,
   type ParseTaskWebhookOptions,

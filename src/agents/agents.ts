@@ -10,7 +10,8 @@ import type { HttpClient, RequestOptions } from "../http/core.ts";
 import { Agent } from "./agent.ts";
 import { normalizeAgent } from "./agent_config.ts";
 import { submitToolResult, type ToolAction } from "./chat_api.ts";
-import type { AgentConfig } from "./types.ts";
+import type { AgentConfig, Chat } from "./types.ts";
+import { type ChatWaitOptions, waitForChat } from "./wait_chat.ts";
 
 /**
  * Options of `client.agents.create()`.
@@ -138,6 +139,30 @@ export class Agents {
       chatId: options.chatId,
       random: this.#random,
     });
+  }
+
+  /**
+   * Waits, at most `timeoutMs`, for the turn running in chat `chatId` to end:
+   * resolves with the chat (its messages included) once it is idle, or as it
+   * is when the time is up (no error, and the turn is not stopped), so a
+   * workflow step or an alarm can call it again and again. A chat that is
+   * already idle is returned at once.
+   *
+   * @example Pick a turn up by its chat id
+   * ```ts
+   * import { inference } from "@inferencesh/sdk";
+   * import { createEmulator } from "@inferencesh/sdk/testing";
+   *
+   * const emulator = createEmulator({ stepMs: 1 });
+   * const client = inference({ apiKey: "test", fetch: emulator.fetch });
+   * const reply = await client.agents.create("my-org/assistant@abc123").sendMessage("Hi");
+   * const chat = await client.agents.wait(reply.chatId, { timeoutMs: 10_000 });
+   * console.log(chat.status, chat.chat_messages?.at(-1)?.role); // "idle" "assistant"
+   * emulator.close();
+   * ```
+   */
+  wait(chatId: string, options: ChatWaitOptions = {}): Promise<Chat> {
+    return waitForChat(this.#http, chatId, options);
   }
 
   /**

@@ -66,7 +66,21 @@ export function inference(options: ClientOptions): TasksClient {
 
 export type { ClientOptions, FetchLike } from "../http/config.ts";
 export type { RequestOptions } from "../http/core.ts";
-export { type FollowOptions, type RunOptions, Tasks } from "./tasks.ts";
+export {
+  type FollowOptions,
+  type HandleFollowOptions,
+  type RunOptions,
+  Tasks,
+  type WaitOptions,
+} from "./tasks.ts";
+export { type TaskHandle, taskHandle } from "./handle.ts";
+export {
+  parseTaskWebhook,
+  type ParseTaskWebhookOptions,
+  type TaskReader,
+  WebhookError,
+  type WebhookErrorReason,
+} from "../webhooks/mod.ts";
 export type { ResilienceOptions } from "../streaming/options.ts";
 export { InconsistentStateError, LineTooLongError } from "../streaming/errors.ts";
 export type { ApiTaskRequest, Infra, Task, TaskDelta, TaskEvent, TaskLog } from "./types.ts";

@@ -14,7 +14,9 @@ import {
 import { pull } from "../streaming/pull.ts";
 import { type AccumulatedDelta, accumulateDelta, emptyDelta } from "./delta.ts";
 import { followTask, type TaskFollowStart } from "./follow.ts";
+import { checkWaitTimeout, followHandle, readHandle, type TaskHandle, waitFor } from "./handle.ts";
 import { type InputPreparer, refuseFiles } from "./input_files.ts";
+import { isTerminalStatus } from "./status.ts";
 import type { ApiTaskRequest, Task, TaskDelta } from "./types.ts";
 import { validateTaskRequest } from "./validate.ts";
 import type {
@@ -90,6 +92,44 @@ export interface RunOptions<Output = unknown> extends FollowOptions {
   uploadConcurrency?: number | undefined;
   /** Called with the task as created, before it is followed (e.g. to keep its id). */
   onCreate?: ((task: Task) => void) | undefined;
+}
+
+/**
+ * Options of {@linkcode Tasks.follow}: those of `stream`, and `onHandle`.
+ *
+ * @example
+ * ```ts
+ * import type { HandleFollowOptions, TaskHandle } from "@inferencesh/sdk";
+ * let saved: TaskHandle | undefined;
+ * const options: HandleFollowOptions = { onHandle: (handle) => (saved = handle) };
+ * ```
+ */
+export interface HandleFollowOptions extends FollowOptions {
+  /**
+   * Called with a fresh {@linkcode TaskHandle} after every update and delta
+   * reported: store the latest, and a later follow from it repeats nothing
+   * reported before it.
+   */
+  onHandle?: ((handle: TaskHandle) => void) | undefined;
+}
+
+/**
+ * Options of {@linkcode Tasks.wait}.
+ *
+ * @example
+ * ```ts
+ * import type { WaitOptions } from "@inferencesh/sdk";
+ * const options: WaitOptions = { timeoutMs: 25_000 };
+ * ```
+ */
+export interface WaitOptions extends Omit<HandleFollowOptions, "timeoutMs"> {
+  /**
+   * How long to wait, in ms; when it is up, the latest snapshot is returned
+   * (no error, and the task goes on). Leave it out to wait until the end.
+   */
+  timeoutMs?: number | undefined;
+  /** Per-request timeout of the reads and the stream connect (the client's `timeoutMs` otherwise). */
+  requestTimeoutMs?: number | undefined;
 }
 
 /**
@@ -238,6 +278,10 @@ export class Tasks {
   /**
    * Follows an existing task: an async iterable of task snapshots, one per
    * update, ending with the terminal one. `break` closes the connection.
+   * Takes a task id or a {@linkcode TaskHandle}: from a handle, deltas it
+   * counts as seen are not reported again, and a handle whose status is
+   * already terminal yields nothing (its end was reported before it was
+   * saved); `onHandle` hands out fresh handles.
    *
    * @example
    * ```ts
@@ -252,32 +296,131 @@ export class Tasks {
    * ```
    */
   async *stream<Output = unknown>(
-    id: string,
-    options: FollowOptions = {},
+    id: string | TaskHandle,
+    options: HandleFollowOptions = {},
   ): AsyncGenerator<Task<Output>, void, undefined> {
-    segment(id);
+    const handle = this.#handleOf(id);
+    // A handle saved after the end: the terminal update was reported already.
+    if (isTerminalStatus(handle.status)) return;
     const settings = this.#settings(options);
     const accumulated = emptyDelta();
     yield* pull<Task<Output>>(async (emit, stop) => {
       // Leaving the loop stops the follower and closes its connection.
       const link = linkSignals([options.signal, stop]);
       try {
-        await followTask(this.#http, { task: { id, status: 0 } }, {
-          ...settings,
-          signal: link.signal,
-        }, {
-          update: (task) => {
+        await followHandle(this.#http, handle, { ...settings, signal: link.signal }, {
+          update: (task, fresh) => {
             options.onUpdate?.(task);
+            options.onHandle?.(fresh);
             return emit(task as Task<Output>);
           },
-          delta: (delta) => {
+          delta: (delta, fresh) => {
             options.onDelta?.(delta, accumulateDelta(accumulated, delta.delta));
+            options.onHandle?.(fresh);
           },
         });
       } finally {
         link.dispose();
       }
     });
+  }
+
+  /**
+   * Follows a task from a {@linkcode TaskHandle} (or its id) until it ends,
+   * and resolves with the final task, whatever its status. Deltas the handle
+   * counts as seen are not reported again; when the handle's status is
+   * already terminal, the task is read and returned without calling
+   * `onUpdate`. `onHandle` hands out fresh handles to store as it goes.
+   *
+   * @example Pick a task up in another process
+   * ```ts
+   * import { inference, type TaskHandle, taskHandle } from "@inferencesh/sdk";
+   * import { createEmulator } from "@inferencesh/sdk/testing";
+   *
+   * const emulator = createEmulator({ stepMs: 1 });
+   * const client = inference({ apiKey: "test", fetch: emulator.fetch });
+   * const task = await client.tasks.run(
+   *   { app: "infsh/text-stream", input: { prompt: "hello" } },
+   *   { wait: false },
+   * );
+   * let saved = JSON.stringify(taskHandle(task));
+   *
+   * const handle: TaskHandle = JSON.parse(saved);
+   * const done = await client.tasks.follow(handle, {
+   *   onDelta: (d) => console.log(d.delta.response),
+   *   onHandle: (h) => (saved = JSON.stringify(h)),
+   * });
+   * console.log(done.status, JSON.parse(saved).status); // 10 10
+   * emulator.close();
+   * ```
+   */
+  async follow<Output = unknown>(
+    target: string | TaskHandle,
+    options: HandleFollowOptions = {},
+  ): Promise<Task<Output>> {
+    const handle = this.#handleOf(target);
+    if (isTerminalStatus(handle.status)) {
+      return await this.get<Output>(handle.id, this.#requestOf(options));
+    }
+    const accumulated = emptyDelta();
+    return await followHandle<Output>(this.#http, handle, this.#settings(options), {
+      update: (task, fresh) => {
+        options.onUpdate?.(task);
+        options.onHandle?.(fresh);
+      },
+      delta: (delta, fresh) => {
+        options.onDelta?.(delta, accumulateDelta(accumulated, delta.delta));
+        options.onHandle?.(fresh);
+      },
+    });
+  }
+
+  /**
+   * Waits, at most `timeoutMs`, for a task to end: resolves with the final
+   * task, or with its latest snapshot when the time is up (no error, and the
+   * task is not cancelled), so a workflow step can call it again and again.
+   * Takes a task id or a {@linkcode TaskHandle}; a handle whose status is
+   * terminal is answered with one read.
+   *
+   * @example One bounded step of a durable workflow
+   * ```ts
+   * import { inference, isTerminalStatus } from "@inferencesh/sdk";
+   * import { createEmulator } from "@inferencesh/sdk/testing";
+   *
+   * const emulator = createEmulator({ stepMs: 1 });
+   * const client = inference({ apiKey: "test", fetch: emulator.fetch });
+   * const { id } = await client.tasks.run(
+   *   { app: "infsh/sleep", input: { seconds: 60 } },
+   *   { wait: false },
+   * );
+   * const task = await client.tasks.wait(id, { timeoutMs: 50 });
+   * console.log(isTerminalStatus(task.status)); // false: call again later
+   * emulator.close();
+   * ```
+   */
+  async wait<Output = unknown>(
+    target: string | TaskHandle,
+    options: WaitOptions = {},
+  ): Promise<Task<Output>> {
+    const handle = this.#handleOf(target);
+    const timeoutMs = checkWaitTimeout(options.timeoutMs);
+    const { timeoutMs: _, requestTimeoutMs, ...rest } = options;
+    const follow: HandleFollowOptions = { ...rest, timeoutMs: requestTimeoutMs };
+    return await waitFor<Output>(
+      handle,
+      timeoutMs,
+      options.signal,
+      (signal, seen) =>
+        this.follow<Output>(handle, {
+          ...follow,
+          signal,
+          onUpdate: (task) => {
+            seen(task as Task<Output>);
+            options.onUpdate?.(task);
+          },
+        }),
+      (signal) => this.get<Output>(handle.id, { ...this.#requestOf(follow), signal }),
+    );
   }
 
   /**
@@ -395,6 +538,22 @@ export class Tasks {
         onDelta?.(delta, accumulateDelta(accumulated, delta.delta));
       },
     }, sessionId);
+  }
+
+  #handleOf(target: string | TaskHandle): TaskHandle {
+    if (typeof target === "string") {
+      segment(target);
+      return { id: target, status: 0, cursors: {} };
+    }
+    return readHandle(target);
+  }
+
+  #requestOf(options: FollowOptions): RequestOptions {
+    return {
+      signal: options.signal,
+      timeoutMs: options.timeoutMs,
+      maxRetries: options.maxRetries,
+    };
   }
 
   #settings(options: FollowOptions): FollowSettings {

@@ -67,8 +67,10 @@ export function rewriteSpecifiers(source: string): string {
  * - `Uint8Array<ArrayBuffer>`: typed arrays are generic only from TypeScript 5.7
  *   on (TS2315 before). `ReturnType<Uint8Array["slice"]>` is that type from 5.7
  *   on and plain `Uint8Array` before.
- * - `BodyInit`, `RequestInfo`: DOM names that `@types/node` does not declare;
- *   spelled through `RequestInit` and `Request`, which both declare.
+ * - `BodyInit`, `RequestInfo`, `ReadableStreamReadResult`, `SubtleCrypto`, `CryptoKey`:
+ *   DOM names that `@types/node` does not declare as global types; spelled
+ *   through `RequestInit`, `Request`, `ReadableStreamDefaultReader` and `crypto`,
+ *   which both declare.
  * - `Symbol.asyncDispose`, `AsyncDisposable` (a `Session` ends with `await using`):
  *   a library reference to `esnext.disposable` (TypeScript 5.2+), as `@types/node`
  *   itself has, so a project whose `lib` stops at ES2022 compiles too.
@@ -77,7 +79,13 @@ export function portableDeclarations(source: string): string {
   let text = source
     .replaceAll("Uint8Array<ArrayBuffer>", 'ReturnType<Uint8Array["slice"]>')
     .replace(/\bBodyInit\b/g, 'NonNullable<RequestInit["body"]>')
-    .replace(/\bRequestInfo\b/g, "(Request | string)");
+    .replace(/\bRequestInfo\b/g, "(Request | string)")
+    .replace(
+      /\bReadableStreamReadResult<(\w+)>/g,
+      'Awaited<ReturnType<ReadableStreamDefaultReader<$1>["read"]>>',
+    )
+    .replace(/\bSubtleCrypto\b/g, "typeof crypto.subtle")
+    .replace(/\bCryptoKey\b/g, "Awaited<ReturnType<typeof crypto.subtle.importKey>>");
   if (/\bAsyncDisposable\b|Symbol\.asyncDispose/.test(text)) {
     text = `/// <reference lib="esnext.disposable" />\n${text}`;
   }

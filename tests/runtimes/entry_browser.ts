@@ -1,0 +1,170 @@
+/**
+ * The matrix's browser page (bundled by esbuild from the packed package, run in
+ * headless Chromium): a browser app as the README describes it, with no key,
+ * every call through `inference({ proxyUrl })` to the page's own server, where
+ * `createProxy` adds the key and relays to the emulator. It checks a streamed
+ * task with deltas, a failing task, an abort that cancels the task, the proxy
+ * refusing a foreign target, an upload of a `File` (alone and inside a task's
+ * input), a session, and an agent turn whose client tool runs in the page; then
+ * every scenario against `createEmulator()` in the page. Assertions run here;
+ * the report is POSTed to `/__report` for the matrix to print.
+ *
+ * @module
+ */
+
+import * as sdk from "@inferencesh/sdk";
+import * as proxyModule from "@inferencesh/sdk/proxy";
+import * as testing from "@inferencesh/sdk/testing";
+import { inProcess, isStreamedReply, type Outcome, PROMPT, type Report } from "./scenarios.ts";
+
+const PROXY = "/api/inference/proxy";
+
+function check(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(message);
+}
+
+const client = () => sdk.inference({ proxyUrl: PROXY });
+
+async function stream(): Promise<string> {
+  let text = "";
+  let deltas = 0;
+  const statuses: number[] = [];
+  const task = await client().tasks.run({ app: "infsh/text-stream", input: { prompt: PROMPT } }, {
+    onUpdate: (t) => statuses.push(t.status),
+    onDelta: (d) => {
+      deltas++;
+      text += d.delta.response ?? "";
+    },
+  });
+  check(task.status === sdk.TaskStatusCompleted, `status ${task.status}`);
+  check(isStreamedReply(text, `Echo: ${PROMPT}`), `deltas gave ${JSON.stringify(text)}`);
+  check(deltas > 1, `${deltas} deltas`);
+  check(statuses.includes(sdk.TaskStatusRunning), `statuses ${statuses}`);
+  return `${deltas} deltas through the proxy`;
+}
+
+async function fail(): Promise<string> {
+  const task = await client().tasks.run({ app: "infsh/fail", input: { message: "boom 💥" } });
+  check(task.status === sdk.TaskStatusFailed, `status ${task.status}`);
+  check(String(task.error).includes("boom 💥"), `error ${task.error}`);
+  return "failed task";
+}
+
+async function abort(): Promise<string> {
+  const c = client();
+  const controller = new AbortController();
+  const reason = new Error("user pressed stop");
+  let id = "";
+  const error = await c.tasks.run({ app: "infsh/sleep", input: { seconds: 30 } }, {
+    signal: controller.signal,
+    onUpdate: (task) => {
+      id = task.id;
+      if (task.status === sdk.TaskStatusRunning) controller.abort(reason);
+    },
+  }).then(() => undefined, (e) => e);
+  check(error === reason, `rejected with ${error}`);
+  let status = -1;
+  for (let i = 0; i < 50 && !sdk.isTerminalStatus(status); i++) {
+    status = (await c.tasks.get(id)).status;
+  }
+  check(status === sdk.TaskStatusCancelled, `server status ${status}`);
+  return "aborted, cancelled on the server";
+}
+
+async function proxy(): Promise<string> {
+  const refused = await fetch(PROXY, {
+    headers: { "x-inf-target-url": "http://169.254.169.254/latest/meta-data" },
+  });
+  check(refused.status === 403, `a foreign target answered ${refused.status}`);
+  await refused.body?.cancel();
+  return "foreign target 403";
+}
+
+/** SHA-256 of `CSV`. */
+const CSV = "a,b\n1,2\n";
+const CSV_SHA256 = "492d5ea496056f1a6a6592241032fab764c321596317930b4fa0e1e8bc3b7470";
+
+async function upload(): Promise<string> {
+  const c = client();
+  const file = new File([CSV], "table.csv", { type: "text/csv" });
+  const uploaded = await c.files.upload(file);
+  check(uploaded.content_type === "text/csv", `content type ${uploaded.content_type}`);
+  const task = await c.tasks.run({
+    app: "infsh/file-info",
+    input: { uploaded: uploaded.uri, inline: new File([CSV], "inline.csv", { type: "text/csv" }) },
+  });
+  check(task.status === sdk.TaskStatusCompleted, `status ${task.status}: ${task.error}`);
+  const output = task.output as Record<string, { size?: number; sha256?: string }>;
+  for (const key of ["uploaded", "inline"]) {
+    check(output[key]?.size === CSV.length, `${key}: ${JSON.stringify(output[key])}`);
+    check(output[key]?.sha256 === CSV_SHA256, `${key}: sha256 ${output[key]?.sha256}`);
+  }
+  return "File uploaded, alone and in input, byte for byte";
+}
+
+async function session(): Promise<string> {
+  const s = await client().sessions.open("infsh/counter", { timeout: 60 });
+  await s.run({ by: 5 });
+  const second = await s.run({ by: 1 });
+  check((second.output as { count?: number }).count === 6, JSON.stringify(second.output));
+  await s.end();
+  return "count 6, ended";
+}
+
+async function agent(): Promise<string> {
+  const calls: string[] = [];
+  const weather = sdk.tool("get_weather")
+    .description("Get the current weather in a city")
+    .params({ city: sdk.string("City name") })
+    .handler(({ city }) => {
+      calls.push(city);
+      return JSON.stringify({ city, celsius: 21 });
+    })
+    .build();
+  const assistant = client().agents.create({
+    coreApp: "infsh/emulated-llm",
+    systemPrompt: "You report the weather.",
+    tools: [weather],
+  });
+  const reply = await assistant.sendMessage("What is the weather in Paris?");
+  check(calls.length === 1 && calls[0] === "Paris", `tool calls ${JSON.stringify(calls)}`);
+  check(reply.text.includes("21"), `reply ${JSON.stringify(reply.text)}`);
+  assistant.disconnect();
+  return "client tool ran in the page";
+}
+
+const PAGE_SCENARIOS: Record<string, () => Promise<string>> = {
+  stream,
+  fail,
+  abort,
+  proxy,
+  upload,
+  session,
+  agent,
+};
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+async function main(): Promise<Report> {
+  const outcomes: Outcome[] = [{ name: "import", ok: true, detail: navigator.userAgent }];
+  for (const [name, scenario] of Object.entries(PAGE_SCENARIOS)) {
+    try {
+      outcomes.push({ name, ok: true, detail: await scenario() });
+    } catch (error) {
+      outcomes.push({ name, ok: false, detail: describe(error) });
+    }
+  }
+  outcomes.push(
+    await inProcess({ base: location.origin, sdk, proxy: proxyModule }, testing),
+  );
+  const any = typeof (AbortSignal as { any?: unknown }).any === "function";
+  return { features: { "AbortSignal.any": any ? "native" : "fallback" }, outcomes };
+}
+
+const report = await main().catch((error): Report => ({
+  features: {},
+  outcomes: [{ name: "import", ok: false, detail: describe(error) }],
+}));
+await fetch("/__report", { method: "POST", body: JSON.stringify(report) });

@@ -452,7 +452,7 @@ async function browserCell(
     stderr: "piped",
   }).spawn();
   const stderr = new Response(child.stderr).text();
-  let timer = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<undefined>((resolve) => {
     timer = setTimeout(() => resolve(undefined), 90_000);
   });

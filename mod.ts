@@ -43,7 +43,12 @@ export type {
   TaskEvent,
   TaskLog,
 } from "./src/tasks/types.ts";
+export type { Apps } from "./src/apps/apps.ts";
+export type { Chats } from "./src/chats/chats.ts";
+export type { CursorList, ListPage, ListParams } from "./src/lists/cursor_list.ts";
+export type { ApiMethod, ApiRequestOptions } from "./src/request/request.ts";
 export type {
+  App,
   AppEntry,
   AppFunctionName,
   AppInput,
@@ -51,6 +56,7 @@ export type {
   AppSignature,
   AppTaskRequest,
   AppTypes,
+  AppVersion,
   RegisteredApp,
 } from "./src/apps/types.ts";
 export type { AccumulatedDelta, ToolCallDelta } from "./src/tasks/delta.ts";

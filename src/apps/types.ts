@@ -182,3 +182,82 @@ export type AppTaskRequest<Ref extends string, Fn extends string | undefined = u
         : string)
       | undefined;
   };
+
+/**
+ * An app version as the API returns it (`AppVersionDTO`): its schemas,
+ * functions, variants and the secrets it needs. Fields not spelled out are
+ * kept as sent.
+ *
+ * @example
+ * ```ts
+ * import type { AppVersion } from "@inferencesh/sdk";
+ * function secrets(version: AppVersion): string[] {
+ *   return (version.required_secrets ?? []).filter((s) => !s.optional).map((s) => s.key);
+ * }
+ * ```
+ */
+export interface AppVersion {
+  /** Version id (what tasks carry as `app_version_id`). */
+  id: string;
+  /** JSON Schema of the default function's input. */
+  "input_schema"?: Record<string, unknown> | null | undefined;
+  /** JSON Schema of its output. */
+  "output_schema"?: Record<string, unknown> | null | undefined;
+  /** JSON Schema of the setup parameters. */
+  "setup_schema"?: Record<string, unknown> | null | undefined;
+  /** The app's functions by name, each with its own schemas. */
+  functions?:
+    | Record<string, {
+      name: string;
+      description?: string | undefined;
+      "input_schema"?: Record<string, unknown> | null | undefined;
+      "output_schema"?: Record<string, unknown> | null | undefined;
+    }>
+    | null
+    | undefined;
+  /** The function run when a request names none. */
+  "default_function"?: string | undefined;
+  /** The variants by name (resources and environment of each). */
+  variants?:
+    | Record<string, { name: string; order?: number | undefined; [field: string]: unknown }>
+    | null
+    | undefined;
+  /** Secrets the app needs. */
+  "required_secrets"?:
+    | { key: string; description?: string | undefined; optional?: boolean | undefined }[]
+    | null
+    | undefined;
+  /** Integrations the app needs. */
+  "required_integrations"?: { key: string; [field: string]: unknown }[] | null | undefined;
+  /** Every other field of `AppVersionDTO`. */
+  [field: string]: unknown;
+}
+
+/**
+ * An app as `GET /apps/{namespace}/{name}` returns it (`AppDTO`), with its
+ * current version.
+ *
+ * @example
+ * ```ts
+ * import type { App } from "@inferencesh/sdk";
+ * function reference(app: App): string {
+ *   return `${app.namespace}/${app.name}`;
+ * }
+ * ```
+ */
+export interface App {
+  /** App id (what tasks carry as `app_id`). */
+  id: string;
+  /** The namespace, e.g. `"black-forest-labs"`. */
+  namespace: string;
+  /** The name within it, e.g. `"flux"`. */
+  name: string;
+  /** What the app does. */
+  description?: string | undefined;
+  /** Id of the current version. */
+  "version_id"?: string | undefined;
+  /** The current version: schemas, functions, variants, secrets. */
+  version?: AppVersion | null | undefined;
+  /** Every other field of `AppDTO`. */
+  [field: string]: unknown;
+}

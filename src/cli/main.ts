@@ -49,6 +49,10 @@ export const COMMANDS: Record<string, Command> = {
     summary: "serve the API emulator on 127.0.0.1 (--port 8787; --help for options)",
     run: async (argv) => (await import("../testing/serve.ts")).runEmulatorCommand(argv),
   },
+  types: {
+    summary: "write TypeScript types of apps from their schemas (types ns/app… -o app_types.ts)",
+    run: async (argv) => (await import("./types_command.ts")).runTypesCommand(argv),
+  },
 };
 
 function usage(): string {

@@ -11,7 +11,8 @@ import {
   UploadError,
   type UploadStep,
 } from "../errors.ts";
-import type { HttpClient } from "../http/core.ts";
+import { type HttpClient, type RequestOptions, segment } from "../http/core.ts";
+import { checkListParams, CursorList, listPages, type ListParams } from "../lists/cursor_list.ts";
 import { contentTypeFromFilename, isMediaType, OCTET_STREAM } from "./content_type.ts";
 import type { FileObject, UploadData, UploadOptions } from "./types.ts";
 import { describeValue, prepareSource, streamedBody, type UploadSource } from "./upload_source.ts";
@@ -90,6 +91,86 @@ export class Files {
     const what = "'data'";
     const source = await prepareSource(data, what, options.size, options.signal);
     return await uploadSource(this.#http, source, options);
+  }
+
+  /**
+   * Reads a file record.
+   *
+   * @example
+   * ```ts
+   * import { inference } from "@inferencesh/sdk";
+   * import { createEmulator } from "@inferencesh/sdk/testing";
+   *
+   * const emulator = createEmulator();
+   * const client = inference({ apiKey: "test", fetch: emulator.fetch });
+   * const { id } = await client.files.upload(new Blob(["hi"]), { filename: "hi.txt" });
+   * console.log((await client.files.get(id)).filename); // hi.txt
+   * emulator.close();
+   * ```
+   *
+   * @throws {NotFoundError} When there is no such file.
+   */
+  async get(id: string, options: RequestOptions = {}): Promise<FileObject> {
+    return await this.#http.json<FileObject>({
+      method: "GET",
+      path: `/files/${segment(id)}`,
+      action: `get file "${id}"`,
+      retry: "idempotent",
+      ...options,
+    });
+  }
+
+  /**
+   * Lists your files, newest first: iterate it to get every file (pages are
+   * fetched as needed), or take one page with `.page()`.
+   *
+   * @example
+   * ```ts
+   * import { inference } from "@inferencesh/sdk";
+   * import { createEmulator } from "@inferencesh/sdk/testing";
+   *
+   * const emulator = createEmulator();
+   * const client = inference({ apiKey: "test", fetch: emulator.fetch });
+   * await client.files.upload(new Blob(["hi"]), { filename: "hi.txt" });
+   * for await (const file of client.files.list({ limit: 50 })) console.log(file.filename);
+   * emulator.close();
+   * ```
+   *
+   * @throws {RangeError} When `limit` is not a whole number >= 1.
+   */
+  list(params: ListParams = {}, options: RequestOptions = {}): CursorList<FileObject> {
+    return new CursorList(
+      listPages<FileObject>(this.#http, "/files/list", "files"),
+      checkListParams(params, "files"),
+      options,
+    );
+  }
+
+  /**
+   * Deletes a file. Safe to repeat on transient failures.
+   *
+   * @example
+   * ```ts
+   * import { inference } from "@inferencesh/sdk";
+   * import { createEmulator } from "@inferencesh/sdk/testing";
+   *
+   * const emulator = createEmulator();
+   * const client = inference({ apiKey: "test", fetch: emulator.fetch });
+   * const { id } = await client.files.upload(new Blob(["hi"]), { filename: "hi.txt" });
+   * await client.files.delete(id);
+   * emulator.close();
+   * ```
+   *
+   * @throws {NotFoundError} When there is no such file.
+   */
+  async delete(id: string, options: RequestOptions = {}): Promise<void> {
+    await this.#http.json<unknown>({
+      method: "DELETE",
+      path: `/files/${segment(id)}`,
+      action: `delete file "${id}"`,
+      retry: "idempotent",
+      ...options,
+    });
   }
 }
 

@@ -84,6 +84,7 @@ export {
 export type { ResilienceOptions } from "../streaming/options.ts";
 export { InconsistentStateError, LineTooLongError } from "../streaming/errors.ts";
 export type { ApiTaskRequest, Infra, Task, TaskDelta, TaskEvent, TaskLog } from "./types.ts";
+export type { CursorList, ListPage, ListParams } from "../lists/cursor_list.ts";
 export type {
   AppEntry,
   AppFunctionName,

@@ -29,6 +29,7 @@ import type {
 } from "../apps/types.ts";
 import type { StandardSchemaV1 } from "../agents/standard_schema.ts";
 import { checkOutput } from "./output_schema.ts";
+import { checkListParams, CursorList, listPages, type ListParams } from "../lists/cursor_list.ts";
 
 /**
  * How to follow a task: transport, reconnection and callbacks. Used by
@@ -470,6 +471,60 @@ export class Tasks {
       method: "POST",
       path: `/tasks/${segment(id)}/cancel`,
       action: `cancel task "${id}"`,
+      retry: "idempotent",
+      ...options,
+    });
+  }
+
+  /**
+   * Lists your tasks, newest first: iterate it to get every task (pages are
+   * fetched as needed), or take one page with `.page()`.
+   *
+   * @example
+   * ```ts
+   * import { inference, TaskStatusCompleted } from "@inferencesh/sdk";
+   * import { createEmulator } from "@inferencesh/sdk/testing";
+   *
+   * const emulator = createEmulator({ stepMs: 1 });
+   * const client = inference({ apiKey: "test", fetch: emulator.fetch });
+   * await client.tasks.run({ app: "infsh/echo", input: {} });
+   * const done = { field: "status", operator: "eq", value: TaskStatusCompleted };
+   * for await (const task of client.tasks.list({ limit: 50, filters: [done] })) console.log(task.id);
+   * emulator.close();
+   * ```
+   *
+   * @throws {RangeError} When `limit` is not a whole number >= 1.
+   */
+  list(params: ListParams = {}, options: RequestOptions = {}): CursorList<Task> {
+    return new CursorList(
+      listPages<Task>(this.#http, "/tasks/list", "tasks"),
+      checkListParams(params, "tasks"),
+      options,
+    );
+  }
+
+  /**
+   * Deletes a task. Safe to repeat on transient failures.
+   *
+   * @example
+   * ```ts
+   * import { inference } from "@inferencesh/sdk";
+   * import { createEmulator } from "@inferencesh/sdk/testing";
+   *
+   * const emulator = createEmulator({ stepMs: 1 });
+   * const client = inference({ apiKey: "test", fetch: emulator.fetch });
+   * const task = await client.tasks.run({ app: "infsh/echo", input: {} });
+   * await client.tasks.delete(task.id);
+   * emulator.close();
+   * ```
+   *
+   * @throws {NotFoundError} When there is no such task.
+   */
+  async delete(id: string, options: RequestOptions = {}): Promise<void> {
+    await this.#http.json<unknown>({
+      method: "DELETE",
+      path: `/tasks/${segment(id)}`,
+      action: `delete task "${id}"`,
       retry: "idempotent",
       ...options,
     });

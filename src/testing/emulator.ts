@@ -6,6 +6,8 @@
  */
 
 import { agentRoutes } from "./agents/routes.ts";
+import { appRoutes } from "./apps/routes.ts";
+import { listRoutes } from "./lists/routes.ts";
 import { ChatStore } from "./agents/chat_store.ts";
 import { type AppDefinition, defineApp } from "./apps/app.ts";
 import { AppRegistry, BUILT_IN_APPS } from "./apps/registry.ts";
@@ -41,6 +43,8 @@ const ROUTES: readonly Route[] = [
   ...sessionRoutes,
   ...agentRoutes,
   ...controlRoutes,
+  ...appRoutes,
+  ...listRoutes,
 ];
 
 /**

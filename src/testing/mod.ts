@@ -47,6 +47,7 @@
  */
 
 export type { AppContext, AppDefinition, InputFile, RequirementError } from "./apps/app.ts";
+export type { AppSchema } from "./apps/schemas.ts";
 export { type Clock, ManualClock } from "./clock.ts";
 export {
   createEmulator,

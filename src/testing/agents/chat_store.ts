@@ -124,6 +124,11 @@ export class ChatStore {
     return record;
   }
 
+  /** Every chat, oldest first (for `POST /chats/list`). */
+  all(): ChatRecord[] {
+    return [...this.#chats.values()];
+  }
+
   /** The chat `id`, if it exists. */
   get(id: string): ChatRecord | undefined {
     return this.#chats.get(id);

@@ -6,6 +6,8 @@
  * @module
  */
 
+import type { AppSchema } from "./schemas.ts";
+
 /**
  * One missing requirement, as sent in a 412 problem's `errors[]` (docs/protocol.md §2.4).
  *
@@ -148,6 +150,8 @@ export interface AppDefinition {
   id?: string | undefined;
   /** `app_version_id` put on tasks. @default {"ver_" + the name + "_1"} */
   versionId?: string | undefined;
+  /** What `GET /apps/{namespace}/{name}` serves: schemas, functions, variants, secrets. */
+  schema?: AppSchema | undefined;
 }
 
 /** An {@linkcode AppDefinition} with its defaults applied. */
@@ -165,6 +169,7 @@ export function defineApp(definition: AppDefinition): EmulatedApp {
     id: definition.id ?? `app_${slug}`,
     versionId: definition.versionId ?? `ver_${slug}_1`,
     ...(requirements ? { requirements } : {}),
+    ...(definition.schema ? { schema: definition.schema } : {}),
     run: async (input, context) => await run(input, context),
   };
 }
@@ -179,6 +184,8 @@ export interface EmulatedApp {
   readonly versionId: string;
   /** Requirements the caller lacks; a non-empty list makes `POST /apps/run` answer 412. */
   requirements?(request: Record<string, unknown>): RequirementError[];
+  /** What `GET /apps/{namespace}/{name}` serves; built-in apps have theirs in schemas.ts. */
+  readonly schema?: AppSchema | undefined;
   /** Does the work and resolves with the task's `output`. */
   run(input: unknown, context: AppContext): Promise<unknown>;
 }

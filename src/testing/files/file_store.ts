@@ -189,6 +189,16 @@ export class FileStore {
     };
   }
 
+  /** Every file, oldest first (for `POST /files/list`). */
+  all(): StoredFile[] {
+    return [...this.#files.values()];
+  }
+
+  /** Forgets the file `id`; `false` when there was none. */
+  remove(id: string): boolean {
+    return this.#files.delete(id);
+  }
+
   /** Forgets every file. */
   clear(): void {
     this.#files.clear();

@@ -130,6 +130,11 @@ export class TaskStore {
   }
 
   /** Stops and forgets task `id`; its subscribers get a `removed` change. */
+  /** Every task, oldest first (for `POST /tasks/list`). */
+  all(): TaskRecord[] {
+    return [...this.#records.values()];
+  }
+
   remove(id: string): boolean {
     const record = this.#records.get(id);
     if (!record) return false;

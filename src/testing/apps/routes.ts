@@ -103,6 +103,14 @@ function byName(context: RouteContext): Response {
 
 function byId(context: RouteContext): Response {
   const id = context.params["id"] ?? "";
+  // `/apps/run` is the run endpoint, not an app: GET there is a wrong method.
+  if (id === "run") {
+    return problem({
+      status: 405,
+      detail: `GET is not allowed on ${context.url.pathname}`,
+      headers: { allow: "POST" },
+    });
+  }
   const app = context.state.apps.byId(id);
   return app ? ok(appDto(app)) : notFound(id);
 }

@@ -13,7 +13,7 @@ import { type AppDefinition, defineApp } from "./apps/app.ts";
 import { AppRegistry, BUILT_IN_APPS } from "./apps/registry.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { controlRoutes } from "./control/routes.ts";
-import { type EmulatorFaults, FaultQueue } from "./faults.ts";
+import { type EmulatorFaults, type EmulatorNotice, FaultQueue } from "./faults.ts";
 import { FileStore } from "./files/file_store.ts";
 import { fileRoutes } from "./files/routes.ts";
 import { preflight, withCors } from "./http/cors.ts";
@@ -91,6 +91,15 @@ export interface EmulatorOptions {
    * @default {"partial"}
    */
   framing?: "partial" | "bare" | "wrapped" | undefined;
+  /**
+   * Seed of the id sequence. Ids are shaped like the live API's (26 lowercase
+   * base32 characters, docs/protocol.md §2.1) and come from a seeded generator:
+   * the same seed gives the same ids, so tests reproduce. Give two emulators
+   * that must not share ids different seeds.
+   *
+   * @default {0x1d2c3b4a}
+   */
+  seed?: number | undefined;
   /**
    * Apps of your own, next to the built-in ones (same name: yours wins), so code
    * under test can run the app names it uses in production.
@@ -225,6 +234,18 @@ function authorize(request: Request, apiKey: string | undefined): Response | und
   });
 }
 
+/** `response` with `notices` added to its envelope's `messages` (JSON successes only). */
+async function withNotices(response: Response, notices: EmulatorNotice[]): Promise<Response> {
+  if (notices.length === 0) return response;
+  const type = response.headers.get("content-type") ?? "";
+  if (!response.ok || !type.startsWith("application/json")) return response;
+  const body = await response.json();
+  body.messages = [...(Array.isArray(body.messages) ? body.messages : []), ...notices];
+  const headers = new Headers(response.headers);
+  headers.delete("content-length");
+  return new Response(JSON.stringify(body), { status: response.status, headers });
+}
+
 const emulatorStates = new WeakMap<Emulator, EmulatorState>();
 
 /** The internal state behind `emulator` (for the emulator's own tests). */
@@ -246,7 +267,7 @@ export function emulatorState(emulator: Emulator): EmulatorState | undefined {
  *
  * @param options Key, clock, timings and stream framing.
  * @returns The emulator; call `close()` when done.
- * @throws {RangeError} When `stepMs` or `heartbeatMs` is negative or not finite.
+ * @throws {RangeError} When `stepMs` or `heartbeatMs` is negative or not finite, or `seed` is not an integer.
  * @throws {TypeError} When `framing` is not one of the three framings.
  */
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
@@ -256,7 +277,10 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   }
   const clock = options.clock ?? systemClock;
   const timers = new Timers();
-  const ids = new Ids();
+  if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) {
+    throw new RangeError(`Cannot seed the ids with ${options.seed}: expected an integer`);
+  }
+  const ids = new Ids(options.seed);
   const faults = new FaultQueue();
   const limits = new RateLimits(clock);
   const streams = new Set<LineStream>();
@@ -356,7 +380,10 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     try {
       const context = { request, url, params: match.params, bytes, state } as RouteContext;
       Object.defineProperty(context, "text", { get: text, enumerable: true });
-      const response = await match.route.handle(context);
+      let response = await match.route.handle(context);
+      if (!internal) {
+        response = await withNotices(response, faults.takeNotices(method, url.pathname));
+      }
       if (!internal) {
         for (const [name, value] of Object.entries(limits.count(method, url.pathname))) {
           response.headers.set(name, value);

@@ -67,6 +67,32 @@ export interface RateLimitOptions {
 }
 
 /**
+ * A notice the API attaches to a successful answer, in the envelope's
+ * `messages` (docs/protocol.md §2.2): a concurrency limit, a deprecation, …
+ *
+ * @example
+ * ```ts
+ * import type { EmulatorNotice } from "@inferencesh/sdk/testing";
+ * const notice: EmulatorNotice = {
+ *   level: "warning",
+ *   code: "concurrency_limit",
+ *   message: "You have 3 tasks queued",
+ *   meta: { limit: 3 },
+ * };
+ * ```
+ */
+export interface EmulatorNotice {
+  /** `info`, `warning`, … */
+  level: string;
+  /** Machine code, e.g. `concurrency_limit` or `deprecated`. */
+  code: string;
+  /** Text for people. */
+  message: string;
+  /** Details, if any. */
+  meta?: Record<string, unknown> | undefined;
+}
+
+/**
  * Options of {@linkcode EmulatorFaults.refuseConnection} and {@linkcode EmulatorFaults.loseResponse}.
  *
  * @example
@@ -184,6 +210,14 @@ export interface EmulatorFaults {
    */
   rateLimitNext(options?: RateLimitOptions): void;
   /**
+   * Attaches `notice` to the `messages` of the next matching successful JSON
+   * answer(s), as the API does for concurrency limits and deprecations.
+   *
+   * @param notice The notice.
+   * @param options Count and which requests match.
+   */
+  noticeNext(notice: EmulatorNotice, options?: ConnectionFaultOptions): void;
+  /**
    * Makes the in-process `fetch` reject like a refused TCP connection, before the
    * handler runs (the request is neither handled nor recorded).
    *
@@ -266,6 +300,7 @@ interface Queued<T> {
 export class FaultQueue implements EmulatorFaults {
   #failures: Queued<RequestFailure>[] = [];
   #refusals: Queued<null>[] = [];
+  #notices: Queued<EmulatorNotice>[] = [];
   #losses: Queued<null>[] = [];
   #drops: Queued<{ lines: number; mode: "close" | "error" }>[] = [];
   #stalls: Queued<{ lines: number }>[] = [];
@@ -292,6 +327,13 @@ export class FaultQueue implements EmulatorFaults {
       );
     }
     this.#failures.push(queued(options, { status: 429, retryAfter: undefined, resetAfter }));
+  }
+
+  noticeNext(notice: EmulatorNotice, options: ConnectionFaultOptions = {}): void {
+    if (typeof notice !== "object" || notice === null || typeof notice.message !== "string") {
+      throw new TypeError("Cannot queue a notice without a message");
+    }
+    this.#notices.push(queued(options, structuredClone(notice)));
   }
 
   refuseConnection(options: ConnectionFaultOptions = {}): void {
@@ -329,6 +371,7 @@ export class FaultQueue implements EmulatorFaults {
   clear(): void {
     this.#failures = [];
     this.#refusals = [];
+    this.#notices = [];
     this.#losses = [];
     this.#drops = [];
     this.#stalls = [];
@@ -345,6 +388,16 @@ export class FaultQueue implements EmulatorFaults {
   /** Consumes the first `failNext` fault matching the request, if any. */
   takeFailure(method: string, pathname: string): RequestFailure | undefined {
     return take(this.#failures, method, pathname);
+  }
+
+  /** Consumes every `noticeNext` notice matching a successful answer. */
+  takeNotices(method: string, pathname: string): EmulatorNotice[] {
+    const notices: EmulatorNotice[] = [];
+    for (let notice = take(this.#notices, method, pathname); notice !== undefined;) {
+      notices.push(notice);
+      notice = take(this.#notices, method, pathname);
+    }
+    return notices;
   }
 
   /** Consumes a `refuseConnection` (`"refuse"`) or `loseResponse` (`"lose"`) fault. */

@@ -59,6 +59,7 @@ export type {
   ConnectionFaultOptions,
   DropStreamOptions,
   EmulatorFaults,
+  EmulatorNotice,
   FailNextOptions,
   RateLimitOptions,
   StreamFaultOptions,

@@ -93,6 +93,25 @@ describe("our client and the live API's shapes", () => {
     });
   }
 
+  it("hands the envelope's notices to onMessage", async () => {
+    const emulator = createEmulator({ stepMs: 1 });
+    try {
+      const seen: unknown[] = [];
+      const client = inference({
+        apiKey: KEY,
+        fetch: emulator.fetch,
+        onMessage: (messages) => seen.push(...messages),
+      });
+      const notice = { level: "warning", code: "deprecated", message: "infra=cloud is going away" };
+      emulator.faults.noticeNext(notice, { path: "/apps/run" });
+      const task = await client.tasks.run({ app: "infsh/echo", input: { a: 1 } });
+      assert.equal(task.status, 10);
+      assert.deepEqual(seen, [notice]);
+    } finally {
+      emulator.close();
+    }
+  });
+
   it("reports the stored size of a stream uploaded without a size", async () => {
     const emulator = createEmulator({ stepMs: 1 });
     try {

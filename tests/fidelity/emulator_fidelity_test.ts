@@ -98,6 +98,21 @@ describe("emulator fidelity: ids", () => {
     }
   });
 
+  it("follow the seed: another seed, another sequence", async () => {
+    const first = createEmulator({ stepMs: 0 });
+    const second = createEmulator({ stepMs: 0, seed: 7 });
+    try {
+      const a = await data(post(first, "/apps/run", { app: "infsh/echo", input: {} }));
+      const b = await data(post(second, "/apps/run", { app: "infsh/echo", input: {} }));
+      assertShortId(b, "seeded task");
+      assert.notEqual(a.id, b.id);
+      assert.throws(() => createEmulator({ seed: 1.5 }), RangeError);
+    } finally {
+      first.close();
+      second.close();
+    }
+  });
+
   it("are the same sequence for every emulator and again after reset(), so tests reproduce", async () => {
     const first = createEmulator({ stepMs: 0 });
     const second = createEmulator({ stepMs: 0 });
@@ -472,6 +487,37 @@ describe("emulator fidelity: rate limits", () => {
       await again.body?.cancel();
       assert.throws(() => emulator.faults.rateLimitNext({ resetAfter: -1 }), RangeError);
       assert.throws(() => emulator.faults.rateLimitNext({ resetAfter: 1.5 }), RangeError);
+    } finally {
+      emulator.close();
+    }
+  });
+});
+
+describe("emulator fidelity: envelope notices", () => {
+  it("noticeNext() puts a notice in the next matching envelope's messages, once", async () => {
+    const emulator = createEmulator({ stepMs: 0 });
+    try {
+      const notice = {
+        level: "warning",
+        code: "concurrency_limit",
+        message: "You have 3 tasks queued",
+        meta: { limit: 3 },
+      };
+      emulator.faults.noticeNext(notice, { path: "/apps/run" });
+      const other = await get(emulator, "/sessions");
+      assert.deepEqual((await other.json()).messages, [], "another route: no notice");
+      const first = await post(emulator, "/apps/run", { app: "infsh/echo", input: {} });
+      assert.deepEqual((await first.json()).messages, [notice]);
+      const second = await post(emulator, "/apps/run", { app: "infsh/echo", input: {} });
+      assert.deepEqual((await second.json()).messages, [], "consumed");
+      const control = await emulator.fetch(`${API}/__emulator/faults`, {
+        method: "POST",
+        body: JSON.stringify({ kind: "noticeNext", notice: { ...notice, code: "deprecated" } }),
+      });
+      assert.equal(control.status, 204);
+      const third = await get(emulator, "/sessions");
+      assert.equal((await third.json()).messages[0].code, "deprecated");
+      assert.throws(() => emulator.faults.noticeNext(null as never), TypeError);
     } finally {
       emulator.close();
     }

@@ -9,6 +9,7 @@
 import { invalidField, parseJsonObject } from "../http/body.ts";
 import { noContent, plainJson, problem } from "../http/responses.ts";
 import type { Route, RouteContext } from "../http/router.ts";
+import type { EmulatorNotice } from "../faults.ts";
 
 type Options = Record<string, unknown>;
 
@@ -53,6 +54,18 @@ function applyFault(context: RouteContext, options: Options): void {
         method: optionalString(options, "method"),
       });
       return;
+    case "noticeNext": {
+      const notice = options["notice"];
+      if (typeof notice !== "object" || notice === null || Array.isArray(notice)) {
+        throw new TypeError(`field "notice" must be an object {level, code, message, meta?}`);
+      }
+      faults.noticeNext(notice as EmulatorNotice, {
+        times,
+        path,
+        method: optionalString(options, "method"),
+      });
+      return;
+    }
     case "dropStreamAfter": {
       const mode = optionalString(options, "mode");
       if (mode !== undefined && mode !== "close" && mode !== "error") {
@@ -82,7 +95,7 @@ function applyFault(context: RouteContext, options: Options): void {
       );
     default:
       throw new TypeError(
-        `field "kind" must be one of "failNext", "rateLimitNext", "dropStreamAfter", "stallStreamAfter", "malformedLineAfter", "splitUtf8", "clear"`,
+        `field "kind" must be one of "failNext", "rateLimitNext", "noticeNext", "dropStreamAfter", "stallStreamAfter", "malformedLineAfter", "splitUtf8", "clear"`,
       );
   }
 }

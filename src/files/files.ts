@@ -90,7 +90,11 @@ export class Files {
     checkOptions(options);
     const what = "'data'";
     const source = await prepareSource(data, what, options.size, options.signal);
-    return await uploadSource(this.#http, source, options);
+    try {
+      return await uploadSource(this.#http, source, options);
+    } catch (error) {
+      throw this.#http.redact(error);
+    }
   }
 
   /**

@@ -200,6 +200,21 @@ describe("no error of the client holds the key", { skip: !hasDeno }, () => {
     );
   });
 
+  it("in an upload whose record answer echoes it where the upload URL should be", async () => {
+    await hostile(
+      (request) =>
+        Response.json({
+          data: { id: "f1", uri: "u", upload_url: `ftp://${request.headers.get("authorization")}` },
+        }),
+      async (base) => {
+        const client = inference({ apiKey: KEY, baseUrl: base });
+        const error = await caught(client.files.upload(new Uint8Array([1, 2, 3])));
+        assert.match(String(error), /upload_url/);
+        assertClean(error, [KEY]);
+      },
+    );
+  });
+
   it("in a session error, which still names the session", async () => {
     await hostile(
       (request) =>

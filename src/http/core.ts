@@ -360,7 +360,9 @@ export class HttpClient {
         }
         // At most 1 MiB of an error body is read (an endless one cannot exhaust
         // memory); the key it may echo is redacted on the way out.
-        const { text } = await readCapped(response, MAX_ERROR_BODY_BYTES);
+        // Redacted before it is parsed or cut into a message, so no excerpt can end
+        // inside a secret.
+        const text = this.#redactor.text((await readCapped(response, MAX_ERROR_BODY_BYTES)).text);
         // Without `Retry-After`, a 429 waits until the limit resets, when it says.
         const retryAfterMs = parseRetryAfter(response.headers) ??
           (response.status === 429

@@ -4,6 +4,8 @@
  * spelling a server or proxy may echo it in: raw, JSON-escaped (`\/`, `\"`,
  * `\u0026`, escaped again at any depth), percent-encoded (`%2B`, double-encoded
  * `%252B`, and `+` read back as a space), and any mix of these per character.
+ * A long secret's fragments go too (any 12 characters of it in a row, raw), since
+ * text is often cut: an excerpt, a runtime's JSON error quoting part of a line.
  *
  * @module
  */
@@ -15,6 +17,10 @@ export const REDACTED = "[redacted]";
 const MIN_FREE_LENGTH = 8;
 /** Token rotation can go on for months: the newest this many tokens are kept. */
 const MAX_SECRETS = 256;
+/** Any run of this many characters of a secret is a fragment of it, and redacted. */
+const FRAGMENT = 12;
+/** Secrets at least this long are also redacted in fragments. */
+const MIN_FRAGMENTED_LENGTH = 16;
 
 /**
  * Whether a key or token is sendable: printable ASCII with no whitespace. A
@@ -29,6 +35,8 @@ export function isSendableSecret(secret: string): boolean {
 export class Redactor {
   readonly #secrets: string[] = [];
   #pattern: RegExp | undefined;
+  /** Matches any window of FRAGMENT characters of a long secret. */
+  #fragments: RegExp | undefined;
 
   /** Remembers a secret (a no-op for one already known or for `""`). */
   add(secret: string): void {
@@ -38,12 +46,49 @@ export class Redactor {
     // Longest first, so a secret that contains another is removed whole.
     const sources = [...this.#secrets].sort((a, b) => b.length - a.length).map(secretPattern);
     this.#pattern = new RegExp(sources.join("|"), "g");
+    const windows = new Set<string>();
+    for (const long of this.#secrets) {
+      if (long.length < MIN_FRAGMENTED_LENGTH) continue;
+      for (let at = 0; at + FRAGMENT <= long.length; at++) {
+        windows.add(escapeRegExp(long.slice(at, at + FRAGMENT)));
+      }
+    }
+    this.#fragments = windows.size === 0 ? undefined : new RegExp([...windows].join("|"), "g");
   }
 
-  /** `text` with every spelling of every secret replaced by `[redacted]`. */
+  /**
+   * `text` with every spelling of every secret replaced by `[redacted]`, and
+   * every fragment of a long one (grown to the longest run of the secret there).
+   */
   text(text: string): string {
     if (this.#pattern === undefined) return text;
-    return text.replace(this.#pattern, REDACTED);
+    const redacted = text.replace(this.#pattern, REDACTED);
+    return this.#fragments === undefined ? redacted : this.#withoutFragments(redacted);
+  }
+
+  #withoutFragments(text: string): string {
+    const fragments = this.#fragments!;
+    fragments.lastIndex = 0;
+    let out = "";
+    let done = 0;
+    for (let match = fragments.exec(text); match !== null; match = fragments.exec(text)) {
+      let [start, end] = [match.index, match.index + match[0].length];
+      // Grow the window both ways while it is still a run of one of the secrets.
+      for (const secret of this.#secrets) {
+        for (let at = secret.indexOf(match[0]); at !== -1; at = secret.indexOf(match[0], at + 1)) {
+          let [left, right] = [match.index, match.index + match[0].length];
+          let [from, to] = [at, at + match[0].length];
+          while (from > 0 && left > done && text[left - 1] === secret[from - 1]) left--, from--;
+          while (to < secret.length && text[right] === secret[to]) right++, to++;
+          start = Math.min(start, left);
+          end = Math.max(end, right);
+        }
+      }
+      out += text.slice(done, start) + REDACTED;
+      done = end;
+      fragments.lastIndex = end;
+    }
+    return out + text.slice(done);
   }
 
   /**
@@ -69,6 +114,14 @@ export class Redactor {
       return value;
     }
     for (const key of keys) {
+      const clean = this.text(key);
+      if (clean !== key && !Array.isArray(value)) {
+        // A secret used as a property name (`{"<key>": …}`) is renamed.
+        target[clean] = target[key];
+        delete target[key];
+        keys.add(clean);
+        continue;
+      }
       let current: unknown;
       try {
         current = target[key];

@@ -57,6 +57,11 @@ describe("Redactor", () => {
     for (const [name, spell] of Object.entries(ECHOES)) {
       assert.equal(redactor.text(`a ${spell(KEY)} b`), "a [redacted] b", name);
     }
+    // A fragment left by a cut (an excerpt, a runtime's JSON error) goes too.
+    const cut = `${"x".repeat(10)}${KEY.slice(0, 14)}… (300 chars) and ${KEY.slice(6)}"`;
+    assert.equal(redactor.text(cut), 'xxxxxxxxxx[redacted]… (300 chars) and [redacted]"');
+    // Under 12 characters in a row, text is text.
+    assert.equal(redactor.text('inf_Ab+/=&" and inf_A'), 'inf_Ab+/=&" and inf_A');
     const short = new Redactor();
     short.add("k1");
     assert.equal(short.text("Bearer k1, task k1x, lk1"), "Bearer [redacted], task k1x, lk1");
@@ -90,6 +95,39 @@ describe("no error of the client holds the key", { skip: !hasDeno }, () => {
       });
     }
   }
+
+  it("in messages and lines cut off in the middle of the key", async () => {
+    await hostile((request) => {
+      const url = new URL(request.url);
+      const auth = request.headers.get("authorization") ?? "";
+      if (url.pathname === "/apps/run") {
+        return Response.json({ data: { id: "t1", status: 1 }, messages: [] });
+      }
+      if (url.pathname === "/tasks/t1/stream") {
+        // The 120-character excerpt of this line ends inside the key.
+        return new Response(`{"pad":"${"p".repeat(80)}","echo":"${auth}\n`, {
+          headers: { "content-type": "application/x-ndjson" },
+        });
+      }
+      // The 300-character excerpt of this detail ends inside the key.
+      return Response.json({ detail: `${"d".repeat(270)} ${auth}` }, { status: 400 });
+    }, async (base) => {
+      const client = inference({ apiKey: KEY, baseUrl: base });
+      const fragment = KEY.slice(0, 12);
+      for (
+        const error of [
+          await caught(client.tasks.get("t1")),
+          await caught(client.tasks.run({ app: "a/b", input: {} }, {
+            autoReconnect: false,
+            fallbackToPolling: false,
+          })),
+        ]
+      ) {
+        assertClean(error, [KEY]);
+        for (const text of strings(error)) assert.ok(!text.includes(fragment), text);
+      }
+    });
+  });
 
   it("in a 200 text/html body echoing the Authorization header", async () => {
     await hostile(

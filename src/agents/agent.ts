@@ -26,7 +26,6 @@ import {
   submitToolResult,
   type ToolAction,
 } from "./chat_api.ts";
-import { pollChat } from "./chat_poll.ts";
 import { readChat } from "./chat_read.ts";
 import { type ChatEvent, followChat } from "./chat_stream.ts";
 import { chatsOf, messagesOf, subscribe } from "./subscription.ts";
@@ -564,15 +563,13 @@ export class Agent<Output = unknown> {
     return followSettings(options, this.#http.config, this.#random);
   }
 
-  /** Follows the chat over its stream, or by polling. */
+  /** Follows the chat over its stream (falling back to polling), or by polling. */
   #follow(
     chatId: string,
     settings: FollowSettings,
     hooks: FollowHooks,
   ): AsyncGenerator<ChatEvent, void, undefined> {
-    return settings.stream
-      ? followChat(this.#http, chatId, { ...settings, ...hooks })
-      : pollChat(this.#http, chatId, { ...settings, ...hooks });
+    return followChat(this.#http, chatId, { ...settings, ...hooks });
   }
 
   /** The body of `POST /agents/run` (docs/protocol.md §7.2; files go as `input.attachments`). */

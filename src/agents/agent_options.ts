@@ -6,8 +6,12 @@
  * @module
  */
 
-import { delay } from "../http/config.ts";
-import { type ReconnectSettings, reconnectSettings } from "../streaming/reconnect.ts";
+import {
+  type FollowDefaults,
+  type FollowSettings as EngineSettings,
+  followSettings as resolveSettings,
+  type ResilienceOptions,
+} from "../streaming/options.ts";
 import type { AccumulatedDelta } from "../tasks/delta.ts";
 import type { Attachment } from "./attachments.ts";
 import type { ToolCall } from "./tool_runner.ts";
@@ -24,7 +28,7 @@ import type { Chat, ChatDelta, ChatMessage } from "./types.ts";
  * const polled: ChatStreamOptions = { stream: false, pollIntervalMs: 1_000 }; // e.g. in a Worker
  * ```
  */
-export interface ChatStreamOptions {
+export interface ChatStreamOptions extends ResilienceOptions {
   /** Stops following; the call rejects with `signal.reason`. */
   signal?: AbortSignal | undefined;
   /**
@@ -32,37 +36,11 @@ export interface ChatStreamOptions {
    * that cut long responses, such as Workers and some proxies). Polling reads
    * `GET /chats/{id}/status`, and the chat while the agent works; it sees no
    * token deltas (a reply's text then comes to `onDelta` in one piece, once
-   * final), and reports only what changed since the last poll.
+   * final), and reports only what changed since the last poll. A stream that
+   * keeps failing falls back to the same polling (see `fallbackToPolling`).
    * @default {the client's `stream` option, true}
    */
   stream?: boolean | undefined;
-  /**
-   * Pause between polls in ms, when `stream` is `false`.
-   * @default {the client's `pollIntervalMs`, 2000}
-   */
-  pollIntervalMs?: number | undefined;
-  /**
-   * Reconnects (or, polling, failed polls) allowed in a row before the call
-   * rejects with the last error; any event resets the count.
-   * @default {5}
-   */
-  maxReconnects?: number | undefined;
-  /**
-   * First reconnect (or repeated poll) delay in ms; it doubles per failure (with
-   * jitter), up to 8 s.
-   * @default {1000}
-   */
-  reconnectDelayMs?: number | undefined;
-  /**
-   * How long an open stream may stay silent (the server sends a heartbeat about
-   * every 10 s) before it counts as stalled and is reconnected.
-   * @default {30000}
-   */
-  idleTimeoutMs?: number | undefined;
-  /** Overrides the client's `timeoutMs` for each request and stream connect. */
-  timeoutMs?: number | undefined;
-  /** Overrides the client's `maxRetries` for each request. */
-  maxRetries?: number | undefined;
 }
 
 /**
@@ -110,11 +88,8 @@ export interface SendMessageOptions extends ChatStreamOptions {
   images?: ReadonlyArray<Attachment> | undefined;
 }
 
-/** How an agent follows a chat: the reconnect settings plus the transport. */
-export interface FollowSettings extends ReconnectSettings {
-  stream: boolean;
-  pollIntervalMs: number;
-}
+/** How an agent follows a chat: the follow engine's settings. */
+export type FollowSettings = EngineSettings;
 
 /**
  * Applies the defaults (the client's, then the SDK's) to the follow options and
@@ -122,15 +97,9 @@ export interface FollowSettings extends ReconnectSettings {
  */
 export function followSettings(
   options: ChatStreamOptions,
-  defaults: { timeoutMs: number; maxRetries: number; stream: boolean; pollIntervalMs: number },
+  defaults: FollowDefaults,
   random: () => number,
 ): FollowSettings {
-  if (options.stream !== undefined && typeof options.stream !== "boolean") {
-    throw new TypeError("Invalid option 'stream': must be a boolean");
-  }
-  return {
-    ...reconnectSettings(options, defaults, random),
-    stream: options.stream ?? defaults.stream,
-    pollIntervalMs: delay("pollIntervalMs", options.pollIntervalMs, defaults.pollIntervalMs),
-  };
+  // The signal is the turn's (or the subscription's), given with the hooks.
+  return resolveSettings({ ...options, signal: undefined }, defaults, random);
 }

@@ -86,8 +86,25 @@ describe("chat stream resilience", () => {
     using env = setup();
     env.emulator.faults.dropStreamAfter(0, { path: "/chats/", times: Infinity });
     const agent = env.client.agents.create("my-org/assistant@abc123");
-    await assert.rejects(agent.sendMessage("Hello", { ...FAST, maxReconnects: 2 }), StreamError);
+    await assert.rejects(
+      agent.sendMessage("Hello", { ...FAST, maxReconnects: 2, fallbackToPolling: false }),
+      StreamError,
+    );
     assert.equal(calls(env.emulator).filter((c) => c.endsWith("/stream")).length, 3);
+  });
+
+  it("goes on by polling once reconnects are spent (fallbackToPolling, the default)", async () => {
+    using env = setup();
+    env.emulator.faults.dropStreamAfter(0, { path: "/chats/", times: Infinity });
+    const agent = env.client.agents.create("my-org/assistant@abc123");
+    const reply = await agent.sendMessage("Hello", {
+      ...FAST,
+      maxReconnects: 2,
+      pollIntervalMs: 5,
+    });
+    assert.equal(reply.text, "You said: Hello");
+    assert.equal(calls(env.emulator).filter((c) => c.endsWith("/stream")).length, 3);
+    assert.ok(calls(env.emulator).some((c) => c.endsWith("/status")), "polled");
   });
 
   it("waits for a queued message's own answer (no assistant message in the POST answer, A6)", async () => {

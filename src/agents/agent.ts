@@ -140,7 +140,7 @@ export class Agent<Output = unknown> {
    * {@linkcode OutputValidationError} when the output does not match the schema,
    * and at once with `signal.reason` when `signal` aborts: the turn is then
    * stopped on the server in the background (`POST /chats/{id}/stop`, at most
-   * two tries of 5 s, sent once the message's own POST has answered; the next
+   * two tries of 5 s, 15 s at most, sent once the message's own POST has answered; the next
    * message waits for it). When a tool result cannot be submitted (or
    * `onToolCall` rejects), the turn is stopped on the server before the call
    * rejects with that error, since the agent would wait for it forever. When
@@ -307,7 +307,7 @@ export class Agent<Output = unknown> {
   }
 
   /**
-   * Stops the chat's turn in the background, bounded (two tries of 5 s), once
+   * Stops the chat's turn in the background, bounded (two tries of 5 s, 15 s at most), once
    * the POST of its message (when given) has answered: the POST may be what
    * names the chat, and a stop that overtook it would stop nothing. The next
    * message waits for it. Never rejects.
@@ -323,7 +323,19 @@ export class Agent<Output = unknown> {
       const created = await posted?.catch(() => undefined);
       const id = chatId ?? (created ? chatOf(created, false) : undefined);
       if (id === undefined) return;
-      await stopChat(http, id, STOP_LIMITS).catch(() => {});
+      // Two tries of 5 s, and a hard end (a token provider that never answers).
+      const deadline = new AbortController();
+      const timer = setTimeout(
+        () => deadline.abort(new DOMException("The stop took too long", "TimeoutError")),
+        STOP_DEADLINE_MS,
+      );
+      try {
+        await stopChat(http, id, { ...STOP_LIMITS, signal: deadline.signal });
+      } catch {
+        // Best effort: the caller has its answer already.
+      } finally {
+        clearTimeout(timer);
+      }
     })().finally(() => {
       if (this.#stopping === stopping) this.#stopping = undefined;
     });
@@ -593,6 +605,8 @@ export class Agent<Output = unknown> {
 
 /** How long a stop sent on the caller's behalf may take: two tries of 5 s. */
 const STOP_LIMITS = { maxRetries: 1, timeoutMs: 5_000 } as const;
+/** The hard end of such a stop, whatever happens: the tries plus the backoff between them. */
+const STOP_DEADLINE_MS = 15_000;
 
 /** The chat a first message started, as the answer of `POST /agents/run` names it. */
 function chatOf(created: CreatedMessages): string;

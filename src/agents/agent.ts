@@ -139,9 +139,9 @@ export class Agent<Output = unknown> {
    * {@linkcode AgentTurnError} when the agent fails or the turn is stopped, with
    * {@linkcode OutputValidationError} when the output does not match the schema,
    * and at once with `signal.reason` when `signal` aborts: the turn is then
-   * stopped on the server in the background (`POST /chats/{id}/stop`, at most
-   * two tries of 5 s, 15 s at most, sent once the message's own POST has answered; the next
-   * message waits for it). When a tool result cannot be submitted (or
+   * stopped on the server in the background (`POST /chats/{id}/stop`, two
+   * tries of 5 s and 15 s at most, sent once the message's own POST has
+   * answered; the next message waits for it). When a tool result cannot be submitted (or
    * `onToolCall` rejects), the turn is stopped on the server before the call
    * rejects with that error, since the agent would wait for it forever. When
    * the stream (or, with `stream: false`, polling) keeps failing, rejects with

@@ -14,11 +14,12 @@ import { linkSignals } from "../http/signals.ts";
 import type { NormalizedAgent } from "./agent_config.ts";
 import {
   type ChatStreamOptions,
+  checkMessage,
   type FollowSettings,
   followSettings,
   type SendMessageOptions,
 } from "./agent_options.ts";
-import { attach, checkAttachments, type FileRef, type Uploader } from "./attachments.ts";
+import { attach, type FileRef, type Uploader } from "./attachments.ts";
 import {
   type CreatedMessages,
   postMessage,
@@ -188,20 +189,7 @@ export class Agent<Output = unknown> {
    * ```
    */
   async sendMessage(text: string, options: SendMessageOptions = {}): Promise<AgentReply<Output>> {
-    if (typeof text !== "string") throw new TypeError("Invalid argument 'text': must be a string");
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError("Invalid argument 'options': must be an object");
-    }
-    for (const name of ["onMessage", "onChat", "onDelta", "onToolCall"] as const) {
-      if (options[name] !== undefined && typeof options[name] !== "function") {
-        throw new TypeError(`Invalid option '${name}': must be a function`);
-      }
-    }
-    const files = checkAttachments(options.files, "files");
-    const images = checkAttachments(options.images, "images");
-    if (text.trim() === "" && files.length === 0 && images.length === 0) {
-      throw new TypeError("Invalid argument 'text': must not be empty (or attach files)");
-    }
+    const { files, images } = checkMessage(text, options);
     const settings = this.#settings(options);
     if (this.#busy) {
       throw new TypeError(

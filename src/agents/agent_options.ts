@@ -13,7 +13,7 @@ import {
   type ResilienceOptions,
 } from "../streaming/options.ts";
 import type { AccumulatedDelta } from "../tasks/delta.ts";
-import type { Attachment } from "./attachments.ts";
+import { type Attachment, checkAttachments } from "./attachments.ts";
 import type { ToolCall } from "./tool_runner.ts";
 import type { Chat, ChatDelta, ChatMessage } from "./types.ts";
 
@@ -102,4 +102,30 @@ export function followSettings(
 ): FollowSettings {
   // The signal is the turn's (or the subscription's), given with the hooks.
   return resolveSettings({ ...options, signal: undefined }, defaults, random);
+}
+
+/**
+ * Checks `sendMessage`'s arguments, naming the bad one, before anything is
+ * sent; returns the attachments.
+ */
+export function checkMessage(
+  text: unknown,
+  options: unknown,
+): { files: Attachment[]; images: Attachment[] } {
+  if (typeof text !== "string") throw new TypeError("Invalid argument 'text': must be a string");
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError("Invalid argument 'options': must be an object");
+  }
+  const given = options as SendMessageOptions;
+  for (const name of ["onMessage", "onChat", "onDelta", "onToolCall"] as const) {
+    if (given[name] !== undefined && typeof given[name] !== "function") {
+      throw new TypeError(`Invalid option '${name}': must be a function`);
+    }
+  }
+  const files = checkAttachments(given.files, "files");
+  const images = checkAttachments(given.images, "images");
+  if (text.trim() === "" && files.length === 0 && images.length === 0) {
+    throw new TypeError("Invalid argument 'text': must not be empty (or attach files)");
+  }
+  return { files, images };
 }

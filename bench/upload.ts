@@ -1,8 +1,9 @@
 /// <reference lib="deno.ns" />
 /**
  * Upload throughput and memory: `files.upload()` of 1, 50 and 200 MB from a `ReadableStream` and
- * a `Blob`, of a 50 MB and a 1 GiB `Uint8Array` (which may cost one copy: the target is an RSS
- * growth of at most 1.2 GiB) and of base64 text, over a loopback socket to the emulator.
+ * a `Blob` (of 64 KiB parts), of a 1 GiB `Blob` of one part, of a 50 MB and a 1 GiB `Uint8Array`
+ * (which may cost one copy: the target is an RSS growth of at most 1.2 GiB) and of base64 text,
+ * over a loopback socket to the emulator.
  *
  * The emulator runs in its own process (`src/testing/serve.ts`), so the bytes it receives, logs
  * and stores are not counted. Each upload runs in a fresh client process (this module, run with
@@ -32,7 +33,7 @@ interface Report {
   jsGrowth: number;
 }
 
-const KINDS = ["ReadableStream", "Blob", "Uint8Array", "base64 string"] as const;
+const KINDS = ["ReadableStream", "Blob", "Blob (one part)", "Uint8Array", "base64 string"] as const;
 type Kind = typeof KINDS[number];
 
 /**
@@ -52,7 +53,7 @@ export async function benchUpload(): Promise<BenchRow[]> {
   for (const size of [1 * MB, 50 * MB, 200 * MB]) {
     cases.push(["ReadableStream", size], ["Blob", size]);
   }
-  cases.push(["Uint8Array", 50 * MB], ["Uint8Array", GIB]);
+  cases.push(["Blob (one part)", GIB], ["Uint8Array", 50 * MB], ["Uint8Array", GIB]);
   cases.push(["base64 string", 1 * MB], ["base64 string", 50 * MB]);
   const rows: BenchRow[] = [];
   try {
@@ -117,6 +118,8 @@ async function measureUpload(base: string, kind: Kind, size: number): Promise<Re
     ? generated(chunk, size)
     : kind === "Blob"
     ? new Blob(parts(chunk, size))
+    : kind === "Blob (one part)"
+    ? new Blob([new Uint8Array(size).fill(65)])
     : kind === "Uint8Array"
     ? new Uint8Array(size).fill(65)
     : base64Of(chunk, size);

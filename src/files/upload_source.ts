@@ -1,7 +1,8 @@
 /**
  * Turns what a caller hands to `upload()` into a body `fetch` can send, never
  * through a JavaScript string: a `Blob` is sent as is (so the runtime sends
- * `Content-Length`, which presigned storage URLs require, and streams it),
+ * `Content-Length`, which presigned storage URLs require, and streams it; a
+ * large one is re-cut into 64 KiB slices, which copies nothing),
  * bytes are copied once into a `Blob` of 64 KiB parts, a `ReadableStream` is
  * streamed chunk by chunk where the runtime can stream a request body and
  * buffered into a `Blob` where it cannot (browsers), and base64 text or a data
@@ -135,7 +136,7 @@ export async function prepareSource(
       {
         ...none,
         kind: "whole",
-        whole: data,
+        whole: inParts(data),
         size: data.size,
         contentType: data.type || undefined,
         filename: typeof name === "string" && name !== "" ? name : undefined,
@@ -148,14 +149,10 @@ export async function prepareSource(
     // One copy, into a Blob: a retry then resends what the caller passed even if the array
     // changes meanwhile. The Blob is made of 64 KiB parts because runtimes read a Blob body one
     // part at a time: Deno reads a one-part Blob whole, a second copy, and copies a Uint8Array
-    // body twice (bench/upload.ts measures a 1 GiB upload).
+    // body twice (bench/upload.ts measures a 1 GiB upload). A Blob is sliced the same way.
     const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
-    const parts: Uint8Array[] = [];
-    for (let at = 0; at < bytes.byteLength; at += BLOB_PART) {
-      parts.push(bytes.subarray(at, at + BLOB_PART));
-    }
     return check(
-      { ...none, kind: "whole", whole: new Blob(parts as BlobPart[]), size: bytes.byteLength },
+      { ...none, kind: "whole", whole: inParts(bytes), size: bytes.byteLength },
       size,
       what,
     );
@@ -175,6 +172,25 @@ export async function prepareSource(
       describeValue(data)
     }`,
   );
+}
+
+/**
+ * A `Blob` of the same bytes in parts of at most 64 KiB, which runtimes read
+ * one at a time when they send it (Deno reads each part whole). Bytes are
+ * copied once; a `Blob` is sliced, which copies nothing.
+ */
+function inParts(data: Blob | Uint8Array): Blob {
+  const length = data instanceof Uint8Array ? data.byteLength : data.size;
+  if (length <= BLOB_PART && !(data instanceof Uint8Array)) return data;
+  const parts: BlobPart[] = [];
+  for (let at = 0; at < length; at += BLOB_PART) {
+    parts.push(
+      (data instanceof Uint8Array
+        ? data.subarray(at, at + BLOB_PART)
+        : data.slice(at, at + BLOB_PART)) as BlobPart,
+    );
+  }
+  return new Blob(parts);
 }
 
 function pick(uri: { contentType: string | undefined; filename: string | undefined }) {

@@ -565,7 +565,25 @@ export class WebhookToolBuilder extends SchemaToolBuilder {
   }
 
   /**
-   * Names the secret that signs the calls.
+   * Names the secret that signs the calls: one of your inference.sh secrets,
+   * by name (its value never leaves the API). Each call then carries
+   * `X-Webhook-Signature: sha256=<hex HMAC-SHA256 of the raw body>` under that
+   * value; the server receiving it checks it with `verifyWebhookSignature`.
+   *
+   * @example The tool, and the server that receives its calls
+   * ```ts
+   * import { string, verifyWebhookSignature, webhookTool } from "@inferencesh/sdk";
+   *
+   * const notify = webhookTool("notify", "https://example.com/hook")
+   *   .params({ msg: string("Message") })
+   *   .secret("HOOK_SECRET")
+   *   .build();
+   *
+   * async function receive(request: Request, hookSecret: string): Promise<Response> {
+   *   const args = await verifyWebhookSignature<{ msg: string }>(request, hookSecret);
+   *   return Response.json({ ok: true, msg: args.msg });
+   * }
+   * ```
    *
    * @param key The secret's name, e.g. `"HOOK_SECRET"`.
    * @returns This builder.

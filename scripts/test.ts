@@ -5,7 +5,8 @@
  * 1. checks: doc examples present, fmt, lint, type-check, doc lint, publish dry run
  * 2. the unit suite (`deno task test:unit` runs it alone, in well under a minute)
  * 3. the doc examples, run as tests
- * 4. the runtime matrix (scripts/matrix.ts)
+ * 4. the runtime matrix (scripts/matrix.ts), and the Durable Object restart and
+ *    fan-out cases on workerd (tests/runtimes/durable_object.ts)
  * 5. the official SDK 0.6.54 against the emulator (tests/conformance/official_sdk.ts)
  *
  * Every step runs even when an earlier one failed, so one run shows everything;
@@ -62,6 +63,16 @@ const STEPS: Step[] = [
         : undefined;
     },
   },
+  // -- issue 13: Durable Objects on workerd, killed and restarted mid-task --
+  {
+    name: "durable objects on workerd",
+    task: "matrix:durable",
+    count: (text) => {
+      const match = /^durable objects: (\d+) passed, (\d+) failed/m.exec(text);
+      return match ? { passed: Number(match[1]), failed: Number(match[2]), skipped: 0 } : undefined;
+    },
+  },
+  // -- end issue 13 --
   {
     name: "official SDK conformance",
     task: "conformance",

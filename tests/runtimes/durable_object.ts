@@ -377,5 +377,7 @@ if (import.meta.main) {
     console.log(`${outcome.ok ? "PASS" : "FAIL"}  ${outcome.name}  ${outcome.detail}`);
   }
   console.log(`MATRIX_RESULT ${JSON.stringify({ runtime: version, outcomes })}`);
+  const passed = outcomes.filter((o) => o.ok).length;
+  console.log(`durable objects: ${passed} passed, ${outcomes.length - passed} failed`);
   Deno.exit(outcomes.every((o) => o.ok) ? 0 : 1);
 }

@@ -200,6 +200,7 @@ export async function runTypesCommand(argv: readonly string[]): Promise<number> 
     stderr: (text) => console.error(text.replace(/\n$/, "")),
     writeFile: async (path, text) => {
       if (deno) return await deno.writeTextFile(path, text);
+      // @ts-ignore: the npm build type-checks without @types/node (as in testing/serve.ts).
       const fs = await import("node:fs/promises");
       await fs.writeFile(path, text, "utf8");
     },

@@ -608,35 +608,34 @@ export class UploadError extends InferenceError {
   }
 }
 
-// Names live on the prototypes (set once here, bundler-proof), so each status
-// class stays a one-liner and `error.name` says the class.
-for (
-  const [type, name] of [
-    [InferenceError, "InferenceError"],
-    [ApiError, "ApiError"],
-    [BadRequestError, "BadRequestError"],
-    [AuthenticationError, "AuthenticationError"],
-    [PermissionDeniedError, "PermissionDeniedError"],
-    [NotFoundError, "NotFoundError"],
-    [ConflictError, "ConflictError"],
-    [GoneError, "GoneError"],
-    [RequirementsNotMetError, "RequirementsNotMetError"],
-    [UnprocessableEntityError, "UnprocessableEntityError"],
-    [RateLimitError, "RateLimitError"],
-    [InternalServerError, "InternalServerError"],
-    [SessionNotFoundError, "SessionNotFoundError"],
-    [SessionExpiredError, "SessionExpiredError"],
-    [SessionEndedError, "SessionEndedError"],
-    [WorkerLeasedError, "WorkerLeasedError"],
-    [AppMismatchError, "AppMismatchError"],
-    [VersionMismatchError, "VersionMismatchError"],
-    [WorkerLostError, "WorkerLostError"],
-    [ApiConnectionError, "ApiConnectionError"],
-    [TimeoutError, "TimeoutError"],
-    [StreamError, "StreamError"],
-    [UploadError, "UploadError"],
-  ] as const
-) {
+// Names live on the prototypes, set once here so that each status class stays a
+// one-liner. Shorthand keys survive minifiers, which rename classes.
+const NAMED: Record<string, abstract new (...args: never[]) => Error> = {
+  InferenceError,
+  ApiError,
+  BadRequestError,
+  AuthenticationError,
+  PermissionDeniedError,
+  NotFoundError,
+  ConflictError,
+  GoneError,
+  RequirementsNotMetError,
+  UnprocessableEntityError,
+  RateLimitError,
+  InternalServerError,
+  SessionNotFoundError,
+  SessionExpiredError,
+  SessionEndedError,
+  WorkerLeasedError,
+  AppMismatchError,
+  VersionMismatchError,
+  WorkerLostError,
+  ApiConnectionError,
+  TimeoutError,
+  StreamError,
+  UploadError,
+};
+for (const [name, type] of Object.entries(NAMED)) {
   Object.defineProperty(type.prototype, "name", {
     value: name,
     writable: true,

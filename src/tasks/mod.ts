@@ -117,6 +117,7 @@ export {
 } from "./status.ts";
 export {
   APIConnectionError,
+  ApiConnectionError,
   ApiError,
   AuthenticationError,
   BadRequestError,

@@ -5,6 +5,7 @@ import { inference, InferenceError, RateLimitError, type ResponseMessage } from 
 import { resolveConfig } from "../../src/http/config.ts";
 import { HttpClient, MAX_ERROR_BODY_BYTES } from "../../src/http/core.ts";
 import { parseRateLimitReset } from "../../src/http/retry.ts";
+import { createEmulator } from "../../src/testing/mod.ts";
 import { endless, hasDeno, hostile } from "./_hostile.ts";
 
 const KEY = "inf_answers_key_0123456789";
@@ -172,6 +173,27 @@ describe("the envelope's messages reach onMessage", () => {
     body = JSON.stringify({ data: { id: "t1", status: 1 }, messages: [] });
     await client.tasks.get("t1");
     assert.deepEqual(seen, [[[notice], 'get task "t1"']]);
+  });
+
+  it("from the emulator's envelope, on a run", async () => {
+    const emulator = createEmulator({ stepMs: 1 });
+    const seen: [ResponseMessage[], string][] = [];
+    try {
+      const client = inference({
+        apiKey: KEY,
+        fetch: emulator.fetch,
+        onMessage: (messages, { action }) => seen.push([messages, action]),
+      });
+      emulator.faults.noticeNext({ level: "warning", code: "c", message: notice.message! }, {
+        path: "/apps/run",
+      });
+      await client.tasks.run({ app: "infsh/echo", input: {} });
+    } finally {
+      emulator.close();
+    }
+    assert.equal(seen.length, 1);
+    assert.equal(seen[0]![0][0]?.message, notice.message);
+    assert.equal(seen[0]![1], 'run app "infsh/echo"');
   });
 
   it("a callback that throws does not fail a call that succeeded", async () => {

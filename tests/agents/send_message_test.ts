@@ -161,6 +161,19 @@ describe("Agent.sendMessage()", () => {
       "content_type": "image/png",
       size: 4,
     });
+    // The emulator, like the API, turns image/* references into image parts.
+    const chat = await agent.getChat();
+    const sent = chat!.chat_messages!.find((m) => m.role === "user")!;
+    assert.deepEqual(sent.content.map((part) => part.type), [
+      "text",
+      "image",
+      "image",
+      "image",
+      "file",
+      "file",
+      "file",
+      "image",
+    ]);
   });
 
   it("sends no attachments field without attachments", async () => {

@@ -33,6 +33,9 @@ const SPELLINGS: Record<string, string> = {
   ),
   "percent-encoded with + and / left as they are": KEY.replace(/[=&"\\<>%]/g, hex),
   "URLSearchParams": new URLSearchParams({ k: KEY }).toString().slice(2),
+  "percent-encoded twice (%252B)": encodeURIComponent(encodeURIComponent(KEY)),
+  "+ read back as a space": KEY.replace("+", " "),
+  "JSON in JSON": JSON.stringify(JSON.stringify(KEY)).slice(3, -3),
 };
 
 function proxyAnswering(
@@ -55,6 +58,21 @@ describe("Redactor", () => {
     }
     const text = 'no key here: inf_k3y+/=&"\\<> but not all of it, %2B, \\u0026';
     assert.equal(redactor.text(text), text);
+  });
+
+  it("takes a short secret (a test key) only where it stands alone, as the client does", async () => {
+    const redactor = new Redactor("k");
+    assert.equal(redactor.text('{"key":"k","kind":"ok"}'), '{"key":"[redacted]","kind":"ok"}');
+    const chunks = ['{"a":"', "k", '","b":"k', 'x"}'].map((c) => new TextEncoder().encode(c));
+    const source = new ReadableStream<Uint8Array>({
+      pull: (controller) => {
+        const chunk = chunks.shift();
+        if (chunk) controller.enqueue(chunk);
+        else controller.close();
+      },
+    });
+    const text = await new Response(source.pipeThrough(redactor.stream())).text();
+    assert.equal(text, '{"a":"[redacted]","b":"kx"}');
   });
 
   it("redacts a key split across stream chunks at any byte, holding back no more than it must", async () => {

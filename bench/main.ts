@@ -5,6 +5,7 @@
  */
 
 import { benchDecode } from "./decode.ts";
+import { benchFollow } from "./follow.ts";
 import { benchSize } from "./size.ts";
 import { printTable } from "./table.ts";
 import { benchUpload } from "./upload.ts";
@@ -12,6 +13,11 @@ import { benchUpload } from "./upload.ts";
 printTable(
   "Stream decoding (16 KiB chunks, median of 5 runs after 1 warm-up)",
   await benchDecode(),
+);
+printTable(
+  "Following tasks, ours next to the floor (fetch + TextDecoderStream + indexOf split + JSON.parse), " +
+    "server and each client in their own process",
+  await benchFollow(),
 );
 printTable(
   "Package size (esbuild 0.28.2 --minify, gzip -9, from the packed package) and cold import",

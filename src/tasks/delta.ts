@@ -65,7 +65,9 @@ export function accumulateDelta(
   accumulated: AccumulatedDelta,
   delta: Record<string, unknown>,
 ): AccumulatedDelta {
-  for (const [key, value] of Object.entries(delta)) {
+  // for…in over a JSON object: its own keys, without an entries array per delta.
+  for (const key in delta) {
+    const value = delta[key];
     if (value === null || value === undefined) continue;
     if ((key === "response" || key === "reasoning") && typeof value === "string") {
       accumulated[key] += value;

@@ -157,9 +157,7 @@ class TaskAdapter implements FollowAdapter {
     let fields: string[] | undefined;
     if (isObject(record.data)) {
       data = record.data as Partial<Task>;
-      fields = Array.isArray(record.fields)
-        ? record.fields.filter((f): f is string => typeof f === "string")
-        : undefined;
+      fields = stringsOf(record.fields);
     } else if ("id" in record || "status" in record) {
       data = record as Partial<Task>;
     } else {
@@ -228,6 +226,15 @@ class TaskAdapter implements FollowAdapter {
     }
     return task as Task;
   }
+}
+
+/** `value` when it is an array of strings (the usual `fields`), its strings when mixed. */
+function stringsOf(value: unknown): string[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  for (const item of value) {
+    if (typeof item !== "string") return value.filter((f): f is string => typeof f === "string");
+  }
+  return value as string[];
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -309,6 +309,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     faults.clear();
     limits.clear();
     requests.length = 0;
+    outbound.close();
+    outbound.records.length = 0;
   };
 
   const state: EmulatorState = {

@@ -11,7 +11,8 @@
  *   recorded exactly once.
  * - `fanout`: one object runs 200 tasks, at most 5 at once; workerd is killed
  *   once about a third are recorded, and started again; every task ends
- *   recorded exactly once, and no more than 5 ever ran at once.
+ *   recorded exactly once, and no more than 5 ran at once (plus a task started
+ *   again because the kill came between its start and the write of its handle).
  *
  * ```sh
  * deno run --allow-net=127.0.0.1 --allow-read --allow-write --allow-run --allow-env tests/runtimes/durable_object.ts
@@ -287,6 +288,7 @@ async function fanoutCase(
     const state = await jobs(port, "fanout");
     return state.results.length === FANOUT_JOBS && state.pending.length === 0 ? state : undefined;
   });
+  const started = runs(emulator) - 1; // minus the restart case's task
   const byJob = new Map(state.results.map((r) => [r.job, r]));
   const problems = [
     byJob.size === FANOUT_JOBS ? "" : `${byJob.size} distinct jobs`,
@@ -294,10 +296,13 @@ async function fanoutCase(
     state.results.every((r) => r.status === 10 && (r.output as { job: number }).job === r.job)
       ? ""
       : "a job has a wrong status or output",
-    stats.max <= FANOUT_CONCURRENCY ? "" : `${stats.max} tasks ran at once`,
+    // A task started just before the kill but not yet stored is started again
+    // (the API has no idempotency key): its orphan may still run next to the five.
+    stats.max <= FANOUT_CONCURRENCY + (started - FANOUT_JOBS)
+      ? ""
+      : `${stats.max} tasks ran at once`,
   ].filter(Boolean);
   if (problems.length > 0) throw new Error(problems.join("; "));
-  const started = runs(emulator) - 1; // minus the restart case's task
   return `${FANOUT_JOBS} recorded once each; killed at ${atKill}; ${started} tasks started ` +
     `(${started - FANOUT_JOBS} restarted after the kill); at most ${stats.max} at once`;
 }

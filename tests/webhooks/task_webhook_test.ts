@@ -87,6 +87,8 @@ describe("task webhooks from the emulator", () => {
       assert.equal(records.length, 1);
       assert.equal(records[0]!.status, undefined);
       assert.match(records[0]!.error ?? "", /skipped/);
+      emulator.reset();
+      assert.equal(records.length, 0);
     } finally {
       emulator.close();
     }

@@ -14,6 +14,12 @@ const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 /** What an id of the live API looks like. */
 export const ID_PATTERN: RegExp = /^[0-7][0-9a-hjkmnp-tv-z]{25}$/;
 
+/** The one user every emulated resource belongs to (an id of the same shape). */
+export const EMULATOR_USER_ID = "3f9k2m7q1v5x8c0d4n6r2t9w1h";
+
+/** The one team every emulated resource belongs to. */
+export const EMULATOR_TEAM_ID = "4b8h1n5r9v2x6c0m3q7t1d5k8w";
+
 /** The `short_id` of `id`: its first 8 characters. */
 export function shortId(id: string): string {
   return id.slice(0, 8);

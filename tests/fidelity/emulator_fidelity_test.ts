@@ -240,6 +240,8 @@ describe("emulator fidelity: POST /agents/run with stream: true", () => {
       for (const key of SNAPSHOT_KEYS) assert.ok(fixtureKeys!.includes(key), `fixture has ${key}`);
       for (const snapshot of snapshots) {
         for (const key of SNAPSHOT_KEYS) assert.ok(key in snapshot, `snapshot has ${key}`);
+        // Every key of a live snapshot, and no other.
+        assert.deepEqual(Object.keys(snapshot).sort(), [...fixtureKeys!].sort());
         assert.equal(snapshot.role, "assistant");
         assert.equal(snapshot.id, snapshots[0]!.id, "one message throughout");
       }

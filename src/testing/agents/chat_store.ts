@@ -6,7 +6,7 @@
  */
 
 import type { Clock } from "../clock.ts";
-import { type Ids, shortId } from "../ids.ts";
+import { EMULATOR_TEAM_ID, EMULATOR_USER_ID, type Ids, shortId } from "../ids.ts";
 import { timestamp } from "../state.ts";
 
 /** A JSON object as stored and sent. */
@@ -103,6 +103,9 @@ export class ChatStore {
         "short_id": shortId(id),
         "created_at": now,
         "updated_at": now,
+        "user_id": EMULATOR_USER_ID,
+        "team_id": EMULATOR_TEAM_ID,
+        visibility: "team",
         status: "idle",
         name: "",
         description: "",
@@ -158,7 +161,18 @@ export class ChatStore {
       "short_id": shortId(id),
       "created_at": now,
       "updated_at": now,
+      // The keys a live ChatMessage carries even when empty (docs/protocol.md §7.3).
+      "deleted_at": null,
+      "user_id": EMULATOR_USER_ID,
+      user: null,
+      "team_id": EMULATOR_TEAM_ID,
+      team: null,
+      visibility: "team",
       "chat_id": record.chat.id,
+      chat: null,
+      "task_id": null,
+      tools: null,
+      "tool_call_id": null,
       order: typeof last?.order === "number" ? last.order + 1 : 1,
       content: [],
       ...fields,

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { EMULATOR_TEAM_ID, EMULATOR_USER_ID } from "../ids.ts";
 import { ok, problem } from "../http/responses.ts";
 import type { Route, RouteContext } from "../http/router.ts";
 import type { EmulatedApp } from "./app.ts";
@@ -50,8 +51,8 @@ export function appDto(app: EmulatedApp, now: string = CREATED): Record<string, 
     id: app.id,
     "created_at": now,
     "updated_at": now,
-    "user_id": "user_emulator",
-    "team_id": "team_emulator",
+    "user_id": EMULATOR_USER_ID,
+    "team_id": EMULATOR_TEAM_ID,
     visibility: "public",
     namespace,
     name,

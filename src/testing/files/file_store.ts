@@ -6,7 +6,7 @@
  * @module
  */
 
-import { type Ids, shortId } from "../ids.ts";
+import { EMULATOR_TEAM_ID, EMULATOR_USER_ID, type Ids, shortId } from "../ids.ts";
 
 /** One stored file. */
 export interface StoredFile {
@@ -171,11 +171,11 @@ export class FileStore {
       "short_id": shortId(file.id),
       "created_at": file.createdAt ?? "",
       "updated_at": file.updatedAt ?? "",
-      "user_id": "user_emulator",
-      "team_id": "team_emulator",
+      "user_id": EMULATOR_USER_ID,
+      "team_id": EMULATOR_TEAM_ID,
       visibility: file.public ? "public" : "private",
       path: file.path ?? "",
-      "remote_path": `files/team_emulator/${file.id}/${file.name}`,
+      "remote_path": `files/${EMULATOR_TEAM_ID}/${file.id}/${file.name}`,
       "upload_url": file.signature !== undefined && !file.uploaded
         ? this.uploadUrl(origin, file)
         : "",

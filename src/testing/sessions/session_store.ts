@@ -8,7 +8,7 @@
  */
 
 import type { Clock } from "../clock.ts";
-import { type Ids, shortId } from "../ids.ts";
+import { EMULATOR_TEAM_ID, EMULATOR_USER_ID, type Ids, shortId } from "../ids.ts";
 
 /** Idle timeout of a session when `session_timeout` is not given, in seconds. */
 export const DEFAULT_SESSION_TIMEOUT = 60;
@@ -136,8 +136,8 @@ export class SessionStore {
       "short_id": shortId(record.id),
       "created_at": iso(record.createdAt),
       "updated_at": iso(record.updatedAt),
-      "user_id": "user_emulator",
-      "team_id": "team_emulator",
+      "user_id": EMULATOR_USER_ID,
+      "team_id": EMULATOR_TEAM_ID,
       visibility: "private",
       "worker_id": record.workerId,
       "app_id": record.appId,

@@ -11,7 +11,7 @@ import type { EmulatedApp } from "../apps/app.ts";
 import { parseAppReference } from "../apps/registry.ts";
 import { invalidField, parseJsonObject } from "../http/body.ts";
 import { ok, problem } from "../http/responses.ts";
-import { shortId } from "../ids.ts";
+import { EMULATOR_TEAM_ID, EMULATOR_USER_ID, shortId } from "../ids.ts";
 import type { Route, RouteContext } from "../http/router.ts";
 import { checkSessionParams, joinSession, onWorker } from "../sessions/run_session.ts";
 import { timestamp } from "../state.ts";
@@ -115,8 +115,8 @@ function run(context: RouteContext, slim: boolean): Response | Promise<Response>
     "short_id": shortId(id),
     "created_at": now,
     "updated_at": now,
-    "user_id": "user_emulator",
-    "team_id": "team_emulator",
+    "user_id": EMULATOR_USER_ID,
+    "team_id": EMULATOR_TEAM_ID,
     visibility: "private",
     "is_featured": false,
     "user_public_key": "",

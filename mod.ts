@@ -26,12 +26,12 @@
 export { inference, InferenceClient } from "./src/client.ts";
 export type { ClientOptions, FetchLike, ResponseMessage } from "./src/http/config.ts";
 export type { RequestOptions } from "./src/http/core.ts";
-export {
-  type FollowOptions,
-  type HandleFollowOptions,
-  type RunOptions,
+export type {
+  FollowOptions,
+  HandleFollowOptions,
+  RunOptions,
   Tasks,
-  type WaitOptions,
+  WaitOptions,
 } from "./src/tasks/tasks.ts";
 export type { ResilienceOptions } from "./src/streaming/options.ts";
 export { InconsistentStateError, LineTooLongError } from "./src/streaming/errors.ts";
@@ -80,16 +80,16 @@ export {
   TaskStatusUploading,
 } from "./src/tasks/status.ts";
 // -- files and sessions (issue 3) --
-export { Files } from "./src/files/files.ts";
+export type { Files } from "./src/files/files.ts";
 export type { FileObject, UploadData, UploadOptions, UploadProgress } from "./src/files/types.ts";
-export { Session, Sessions } from "./src/sessions/sessions.ts";
+export type { Session, Sessions } from "./src/sessions/sessions.ts";
 export type { AppSession, SessionOptions, SessionRunOptions } from "./src/sessions/types.ts";
 export { UploadError, type UploadStep } from "./src/errors.ts";
 // -- end files and sessions --
 
 // -- agents (issue 4) --
-export { Agents, type CreateAgentOptions } from "./src/agents/agents.ts";
-export { Agent } from "./src/agents/agent.ts";
+export type { Agents, CreateAgentOptions } from "./src/agents/agents.ts";
+export type { Agent } from "./src/agents/agent.ts";
 export type { ChatStreamOptions, SendMessageOptions } from "./src/agents/agent_options.ts";
 export type { Attachment } from "./src/agents/attachments.ts";
 export type { ToolCall } from "./src/agents/tool_runner.ts";
@@ -98,25 +98,25 @@ export type { ToolAction } from "./src/agents/chat_api.ts";
 export { AgentTurnError, OutputValidationError } from "./src/agents/errors.ts";
 export {
   agentTool,
-  AgentToolBuilder,
+  type AgentToolBuilder,
   appTool,
-  AppToolBuilder,
+  type AppToolBuilder,
   callTool,
-  ClientToolBuilder,
+  type ClientToolBuilder,
   httpTool,
-  HttpToolBuilder,
+  type HttpToolBuilder,
   internalTools,
-  InternalToolsBuilder,
+  type InternalToolsBuilder,
   mcpTool,
-  McpToolBuilder,
-  SchemaToolBuilder,
+  type McpToolBuilder,
+  type SchemaToolBuilder,
   tool,
-  ToolBuilder,
+  type ToolBuilder,
   type ToolHandler,
   webhookTool,
-  WebhookToolBuilder,
+  type WebhookToolBuilder,
 } from "./src/agents/tool_builder.ts";
-export { lifecycleHook, LifecycleHookBuilder } from "./src/agents/hook_builder.ts";
+export { lifecycleHook, type LifecycleHookBuilder } from "./src/agents/hook_builder.ts";
 export {
   type ArgsOf,
   array,

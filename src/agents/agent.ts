@@ -107,7 +107,11 @@ export class Agent<Output = unknown> {
   /** A stop still on its way for an aborted turn; the next message waits for it. */
   #stopping: Promise<void> | undefined;
 
-  /** Created by `client.agents.create()`. */
+  /**
+   * Created by `client.agents.create()`.
+   *
+   * @ignore
+   */
   constructor(init: AgentInit) {
     this.#http = init.http;
     this.#files = init.files;

@@ -51,7 +51,11 @@ export class Agents {
   readonly #files: Files;
   readonly #random: () => number;
 
-  /** Created by the client; use `client.agents`. */
+  /**
+   * Created by the client; use `client.agents`.
+   *
+   * @ignore
+   */
   constructor(http: HttpClient, files: Files, random: () => number = Math.random) {
     this.#http = http;
     this.#files = files;

@@ -25,7 +25,11 @@ import type { App } from "./types.ts";
 export class Apps {
   readonly #http: HttpClient;
 
-  /** Created by the client; use `client.apps`. */
+  /**
+   * Created by the client; use `client.apps`.
+   *
+   * @ignore
+   */
   constructor(http: HttpClient) {
     this.#http = http;
   }

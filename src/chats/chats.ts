@@ -26,7 +26,11 @@ import { checkListParams, CursorList, listPages, type ListParams } from "../list
 export class Chats {
   readonly #http: HttpClient;
 
-  /** Created by the client; use `client.chats`. */
+  /**
+   * Created by the client; use `client.chats`.
+   *
+   * @ignore
+   */
   constructor(http: HttpClient) {
     this.#http = http;
   }

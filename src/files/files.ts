@@ -41,7 +41,11 @@ const MS_PER_BYTE = 1 / 100;
 export class Files {
   readonly #http: HttpClient;
 
-  /** Created by the client; use `client.files`. */
+  /**
+   * Created by the client; use `client.files`.
+   *
+   * @ignore
+   */
   constructor(http: HttpClient) {
     this.#http = http;
   }

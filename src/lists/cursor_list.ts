@@ -104,7 +104,11 @@ export class CursorList<Item> implements AsyncIterable<Item> {
   readonly #params: ListParams;
   readonly #options: RequestOptions;
 
-  /** Created by the resources; use e.g. `client.tasks.list()`. */
+  /**
+   * Created by the resources; use e.g. `client.tasks.list()`.
+   *
+   * @ignore
+   */
   constructor(
     fetchPage: (params: ListParams, options: RequestOptions) => Promise<ListPage<Item>>,
     params: ListParams,

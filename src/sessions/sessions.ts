@@ -42,7 +42,11 @@ export class Sessions {
   readonly #http: HttpClient;
   readonly #tasks: Tasks;
 
-  /** Created by the client; use `client.sessions`. */
+  /**
+   * Created by the client; use `client.sessions`.
+   *
+   * @ignore
+   */
   constructor(http: HttpClient, tasks: Tasks) {
     this.#http = http;
     this.#tasks = tasks;
@@ -244,7 +248,11 @@ export class Session<Input extends object = object, Output = unknown> implements
   /** Settles once the run that starts the session has been created (or failed). */
   #starting: Promise<void> | undefined;
 
-  /** Checks the arguments; use {@linkcode Sessions.open}. */
+  /**
+   * Checks the arguments; use {@linkcode Sessions.open}.
+   *
+   * @ignore
+   */
   constructor(sessions: Sessions, tasks: Tasks, app: string, options: SessionOptions = {}) {
     checkOpen(app, options);
     this.#sessions = sessions;

@@ -66,12 +66,12 @@ export function inference(options: ClientOptions): TasksClient {
 
 export type { ClientOptions, FetchLike } from "../http/config.ts";
 export type { RequestOptions } from "../http/core.ts";
-export {
-  type FollowOptions,
-  type HandleFollowOptions,
-  type RunOptions,
+export type {
+  FollowOptions,
+  HandleFollowOptions,
+  RunOptions,
   Tasks,
-  type WaitOptions,
+  WaitOptions,
 } from "./tasks.ts";
 export { type TaskHandle, taskHandle } from "./handle.ts";
 export {

@@ -156,6 +156,8 @@ export class Tasks {
   /**
    * Created by the client; use `client.tasks`. `prepareInput` uploads the files
    * found in `input` (the lean client refuses them instead).
+   *
+   * @ignore
    */
   constructor(
     http: HttpClient,

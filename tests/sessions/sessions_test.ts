@@ -4,7 +4,6 @@ import {
   AppMismatchError,
   inference,
   isSessionError,
-  Session,
   SessionEndedError,
   SessionExpiredError,
   SessionNotFoundError,
@@ -13,6 +12,7 @@ import {
   VersionMismatchError,
   WorkerLeasedError,
 } from "../../mod.ts";
+import { Session } from "../../src/sessions/sessions.ts";
 import { ManualClock } from "../../src/testing/mod.ts";
 import { calls, KEY, setup } from "../tasks/_setup.ts";
 

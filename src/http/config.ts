@@ -165,7 +165,9 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
   if (apiKey !== "" && !isSendableSecret(apiKey)) {
     // Never quoted: the runtime's "invalid header value" message would quote it.
     throw new TypeError(
-      "Cannot create client: 'apiKey' contains whitespace, control or non-ASCII characters (check for a line feed or quotes pasted with it)",
+      `Cannot create client: ${
+        options.apiKey === undefined ? `the ${API_KEY_VARIABLE} environment variable` : "'apiKey'"
+      } contains whitespace, control or non-ASCII characters (check for a line feed or quotes pasted with it)`,
     );
   }
   if (ways.length > 1) {

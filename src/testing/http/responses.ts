@@ -86,9 +86,13 @@ export function problem(init: ProblemInit): Response {
   });
 }
 
-/** `200` with the success envelope `{"data": data, "messages": []}`. */
+/**
+ * `200` with the success envelope `{"success": true, "data": data, "messages": []}`.
+ * `success` is what the Python SDK checks before it reads `data`; clients that
+ * read only `data` and `messages` ignore it (docs/protocol.md §2.2).
+ */
 export function ok(data: unknown): Response {
-  return Response.json({ data, messages: [] });
+  return Response.json({ success: true, data, messages: [] });
 }
 
 /** `200` with a plain JSON body (no envelope), for the emulator's own routes. */

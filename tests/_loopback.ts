@@ -28,3 +28,26 @@ export async function served(
     await server.shutdown();
   }
 }
+
+/** Serves any `handler` (a hostile server of the test's own) on 127.0.0.1 for the length of `run`. */
+export async function hostile(
+  handler: (request: Request) => Response | Promise<Response>,
+  run: (base: string) => Promise<void>,
+): Promise<void> {
+  const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, handler);
+  try {
+    await run(`http://127.0.0.1:${server.addr.port}`);
+  } finally {
+    await server.shutdown();
+  }
+}
+
+/** A body that never ends: `chunk` again and again, counting the bytes pulled. */
+export function endless(chunk: Uint8Array, pulled: { bytes: number }): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      pulled.bytes += chunk.byteLength;
+      controller.enqueue(chunk);
+    },
+  });
+}

@@ -6,7 +6,7 @@ import { resolveConfig } from "../../src/http/config.ts";
 import { HttpClient, MAX_ERROR_BODY_BYTES } from "../../src/http/core.ts";
 import { parseRateLimitReset } from "../../src/http/retry.ts";
 import { createEmulator } from "../../src/testing/mod.ts";
-import { endless, hasDeno, hostile } from "./_hostile.ts";
+import { endless, hasDeno, hostile } from "../_loopback.ts";
 
 const KEY = "inf_answers_key_0123456789";
 

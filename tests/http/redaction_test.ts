@@ -9,7 +9,7 @@ import {
   UploadError,
 } from "../../mod.ts";
 import { Redactor } from "../../src/http/redact.ts";
-import { hasDeno, hostile, strings } from "./_hostile.ts";
+import { hasDeno, hostile } from "../_loopback.ts";
 
 /** A key with every character an echo may spell differently. */
 const KEY = 'inf_Ab+/=&"Zq9_secret';
@@ -39,6 +39,19 @@ function assertClean(error: unknown, secrets: string[]): void {
       }
     }
   }
+}
+
+/** Every string reachable from an error: message, stack, own fields, cause chain. */
+function strings(value: unknown, seen = new Set<unknown>()): string[] {
+  if (typeof value === "string") return [value];
+  if (typeof value !== "object" || value === null || seen.has(value)) return [];
+  seen.add(value);
+  const out: string[] = [];
+  const record = value as Record<string, unknown>;
+  const keys = new Set(Object.keys(record));
+  if (value instanceof Error) { for (const key of ["message", "stack", "cause"]) keys.add(key); }
+  for (const key of keys) out.push(...strings(record[key], seen));
+  return out;
 }
 
 async function caught(promise: Promise<unknown>): Promise<unknown> {

@@ -191,7 +191,9 @@ export async function build(tools?: Tools): Promise<Built> {
     `${packageDir}/package.json`,
     JSON.stringify(packageJson, null, 2) + "\n",
   );
-  await Deno.copyFile(`${ROOT}/README.md`, `${packageDir}/README.md`);
+  for (const doc of ["README.md", "CHANGELOG.md", "MIGRATING.md"]) {
+    await Deno.copyFile(`${ROOT}/${doc}`, `${packageDir}/${doc}`);
+  }
   await Deno.copyFile(`${ROOT}/LICENSE`, `${packageDir}/LICENSE`);
 
   const packed = JSON.parse(

@@ -175,7 +175,7 @@ describe("client tools", () => {
     assert.match(reply.text, /not_available/);
   });
 
-  it("fail the turn, and close the stream, when onToolCall throws", async () => {
+  it("fail the turn, stop it on the server, and close the stream, when onToolCall throws", async () => {
     using env = setup();
     const agent = env.client.agents.create("my-org/weather@v1");
     const oops = new Error("caller bug");
@@ -189,5 +189,7 @@ describe("client tools", () => {
     );
     assert.equal(openStreams(env.emulator), 0);
     assert.ok(calls(env.emulator).every((call) => !call.startsWith("POST /tools/")));
+    // The agent would wait for that tool's result forever: the turn was stopped first.
+    assert.ok(calls(env.emulator).includes(`POST /chats/${agent.chatId}/stop`));
   });
 });

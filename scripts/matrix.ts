@@ -294,6 +294,9 @@ async function prepare(tools: Tools, built: Built): Promise<void> {
   }
   await copyDir(`${ROOT}/examples`, `${MATRIX}/examples`);
   await Deno.writeTextFile(`${MATRIX}/require_check.cjs`, REQUIRE_CHECK);
+  // Type-level tests of typed apps, and the generated declaration file they import.
+  await copyDir(`${ROOT}/tests/types`, `${MATRIX}/tests/types`);
+  await copyDir(`${ROOT}/tests/cli/snapshots`, `${MATRIX}/tests/cli/snapshots`);
 
   const esbuild = (entry: string, out: string, ...flags: string[]) =>
     output(tools.esbuild, [
@@ -362,6 +365,8 @@ async function checkTypes(tools: Tools): Promise<Outcome[]> {
           "tests/runtimes/consumer_types.ts",
           "tests/runtimes/entry_cli.ts",
           "tests/runtimes/example_checks.ts",
+          "tests/types/apps_types.ts",
+          "tests/types/generated_usage.ts",
         ],
       };
       const config = `${MATRIX}/tsconfig.${key}.${index}.json`;

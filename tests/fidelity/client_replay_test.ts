@@ -93,6 +93,22 @@ describe("our client and the live API's shapes", () => {
     });
   }
 
+  it("retries a 429 that carries only the rate-limit headers, after the reset", async () => {
+    const emulator = createEmulator({ stepMs: 1 });
+    try {
+      const client = inference({ apiKey: KEY, fetch: emulator.fetch });
+      // The window resets within the current second: the wait stays short.
+      emulator.faults.rateLimitNext({ resetAfter: 0, path: "/tasks/", method: "GET" });
+      const created = await client.tasks.run({ app: "infsh/echo", input: {} }, { wait: false });
+      const task = await client.tasks.get(created.id);
+      assert.equal(task.id, created.id);
+      const reads = emulator.requests.filter((r) => r.path === `/tasks/${created.id}`);
+      assert.equal(reads.length, 2, "refused once, then answered");
+    } finally {
+      emulator.close();
+    }
+  });
+
   it("hands the envelope's notices to onMessage", async () => {
     const emulator = createEmulator({ stepMs: 1 });
     try {

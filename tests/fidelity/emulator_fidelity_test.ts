@@ -143,6 +143,10 @@ describe("emulator fidelity: POST /run", () => {
       }));
       assert.deepEqual(Object.keys(result).sort(), Object.keys(RUN_WAIT_RESULT).sort());
       assert.equal(result.status, 10);
+      const envelope = await (await post(emulator, "/run", { app: "infsh/echo", input: {} }))
+        .json();
+      assert.deepEqual(Object.keys(envelope).sort(), ["data", "messages", "success"]);
+      assert.equal(envelope.success, true, "what the Python SDK checks");
       assert.equal(result["status_text"], "completed");
       assert.deepEqual(result.output, { said: "hi" });
       assertShortId(result, "result");

@@ -102,7 +102,7 @@ async function followStream(adapter: FollowAdapter, settings: FollowSettings): P
   let failures = 0;
   let reconnect = false;
   // Re-reads after a failure outlive that failure's connection.
-  const probe = signal ?? new AbortController().signal;
+  let probe = signal;
   const progressed = (): void => {
     failures = 0;
   };
@@ -127,13 +127,14 @@ async function followStream(adapter: FollowAdapter, settings: FollowSettings): P
       reconnect = true;
       // The task may have ended while we were away. If the API cannot be
       // reached either, the reconnect below is the next try.
-      const outcome = await adapter.reconcile("failure", probe).catch(
-        (reason: unknown) => {
-          if (signal?.aborted) throw signal.reason;
-          if (!isRecoverable(reason)) throw reason;
-          return NOTHING;
-        },
-      );
+      const outcome = await adapter.reconcile("failure", probe ??= new AbortController().signal)
+        .catch(
+          (reason: unknown) => {
+            if (signal?.aborted) throw signal.reason;
+            if (!isRecoverable(reason)) throw reason;
+            return NOTHING;
+          },
+        );
       if (outcome === FINAL || adapter.isFinal()) return;
       await sleep(
         backoffDelay(failures - 1, settings.random, settings.reconnectDelayMs),

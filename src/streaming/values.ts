@@ -14,6 +14,8 @@ import { LineSplitter } from "./line_stream.ts";
 
 const LF = 0x0a;
 const CR = 0x0d;
+/** The options of every streaming `decode` call, allocated once. */
+const STREAM: TextDecodeOptions = { stream: true };
 
 /**
  * The cap on one line (or one event) of a followed stream, unless `maxLineBytes`
@@ -102,13 +104,13 @@ export class NdjsonValueDecoder implements ValueDecoder {
     if (last === -1) {
       this.#pendingBytes += bytes.length;
       if (this.#pendingBytes > this.#max) throw this.#overflow();
-      const text = this.#decoder.decode(bytes, { stream: true });
+      const text = this.#decoder.decode(bytes, STREAM);
       if (text !== "") this.#pending.push(text);
       return;
     }
     // Only a chunk that could hold a line over the cap is measured line by line.
     if (this.#pendingBytes + last > this.#max) this.#measure(bytes);
-    const text = this.#decoder.decode(bytes, { stream: true });
+    const text = this.#decoder.decode(bytes, STREAM);
     let start = 0;
     let newline = text.indexOf("\n");
     while (newline !== -1) {
@@ -212,7 +214,7 @@ export class SseValueDecoder implements ValueDecoder {
       this.#pendingBytes = bytes.length - last - 1;
     }
     if (this.#pendingBytes > this.#max) throw tooLong(this.#action, this.#max);
-    let text = this.#decoder.decode(bytes, { stream: true });
+    let text = this.#decoder.decode(bytes, STREAM);
     if (!this.#started && text.length > 0) {
       this.#started = true;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);

@@ -9,7 +9,9 @@
 // deno-lint-ignore-file no-console
 
 import {
+  type ApiTaskRequest,
   type InferenceClient,
+  type RunOptions,
   type Task,
   type TaskStatus,
   TaskStatusCompleted,
@@ -131,6 +133,15 @@ export async function typed(client: InferenceClient): Promise<void> {
   const otherTask = await other.run<FluxInput, FluxOutput>(fluxInput);
   const otherImages: string[] | undefined = otherTask.output?.images;
 
+  // Code written before typed apps still compiles: a request built as an
+  // ApiTaskRequest, options typed as RunOptions, an app name held in a string.
+  const request: ApiTaskRequest = { app: "someone/app", input: { prompt: "x" }, infra: "cloud" };
+  const options: RunOptions = { wait: false, onUpdate: (t) => console.log(t.status) };
+  const legacy: Task = await client.tasks.run(request, options);
+  const name: string = "acme/image";
+  const byName = await client.tasks.run({ app: name, input: {} });
+  const legacyOutput: unknown = byName.output;
+
   // Task.status is the TaskStatus union.
   const status: TaskStatus = flux.status;
   // @ts-expect-error 42 is not a status
@@ -150,5 +161,7 @@ export async function typed(client: InferenceClient): Promise<void> {
     otherImages,
     status,
     wrong,
+    legacy,
+    legacyOutput,
   );
 }

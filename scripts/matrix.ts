@@ -771,7 +771,8 @@ async function pool<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]>
 }
 
 function cellText(row: Row, column: string): string {
-  if (row.skipped) return "skip";
+  // A missing runtime skips its scenarios; the columns not every runtime has stay blank.
+  if (row.skipped) return OPTIONAL.has(column) ? "–" : "skip";
   const outcome = row.outcomes.find((o) => o.name === column);
   if (!outcome) {
     if (OPTIONAL.has(column) && row.outcomes.length > 1) return "–";

@@ -103,7 +103,11 @@ describe("emulator: POST /agents/run", () => {
     const assistant = data["assistant_message"] as Json;
     assert.deepEqual([user.role, user.status, user.content], ["user", "ready", [{
       type: "text",
+      error: null,
       text: "Hi",
+      image: null,
+      file: null,
+      "tool_calls": null,
     }]]);
     assert.deepEqual([assistant.role, assistant.status, assistant.content], [
       "assistant",

@@ -353,13 +353,25 @@ describe("emulator fidelity: /agents/run input", () => {
           ],
         }),
       }));
-      assert.deepEqual((turn["user_message"] as Json).content, [
-        { type: "text", text: "look" },
-        { type: "image", image: "https://cdn.example/a.png" },
-        { type: "image", image: "https://cdn.example/b.jpg" },
-        { type: "file", file: "https://cdn.example/c.pdf" },
-        { type: "file", file: "https://cdn.example/d.bin" },
+      const parts = (turn["user_message"] as Json).content as Json[];
+      assert.deepEqual(parts.map((part) => [part.type, part.text ?? part.image ?? part.file]), [
+        ["text", "look"],
+        ["image", "https://cdn.example/a.png"],
+        ["image", "https://cdn.example/b.jpg"],
+        ["file", "https://cdn.example/c.pdf"],
+        ["file", "https://cdn.example/d.bin"],
       ]);
+      // Every key of a live content part, null when unused.
+      for (const part of parts) {
+        assert.deepEqual(Object.keys(part), [
+          "type",
+          "error",
+          "text",
+          "image",
+          "file",
+          "tool_calls",
+        ]);
+      }
       for (const attachments of ["x", [{ filename: "no uri" }], [null]]) {
         const bad = await post(emulator, "/agents/run", {
           "agent_config": PLAIN_AGENT,

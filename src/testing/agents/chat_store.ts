@@ -12,6 +12,15 @@ import { timestamp } from "../state.ts";
 /** A JSON object as stored and sent. */
 export type Json = Record<string, unknown>;
 
+/**
+ * A message content part as the live API writes it: every key present, `null`
+ * when unused (docs/protocol.md §7.7).
+ */
+export function contentPart(fields: Json & { type: string }): Json {
+  const { type, ...rest } = fields;
+  return { type, error: null, text: null, image: null, file: null, "tool_calls": null, ...rest };
+}
+
 /** A change published to a chat's subscribers: one stream line each. */
 export type ChatChange =
   | { event: "chats" | "chat_messages" | "agent_runs" | "delta"; data: Json }

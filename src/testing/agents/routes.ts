@@ -8,7 +8,7 @@ import { invalidField, parseJsonObject } from "../http/body.ts";
 import { ok, problem } from "../http/responses.ts";
 import type { Route, RouteContext } from "../http/router.ts";
 import { openStream } from "../streams/open_stream.ts";
-import type { AgentSetup, ChatRecord, Json } from "./chat_store.ts";
+import { type AgentSetup, type ChatRecord, contentPart, type Json } from "./chat_store.ts";
 import { messagePage } from "./message_pages.ts";
 import { findTemplate } from "./templates.ts";
 import { beginTurn, stopTurn } from "./turn_runner.ts";
@@ -97,7 +97,7 @@ function strings(value: unknown, field: string): string[] | Response {
 }
 
 /** A user message part of one attachment: an image part for `image/*`, else a file part. */
-type Part = { type: "image"; image: string } | { type: "file"; file: string };
+type Part = Json;
 
 /**
  * `input.attachments`, the file references newer clients send
@@ -118,8 +118,8 @@ function attachments(value: unknown): Part[] | Response {
     const type = typeof item["content_type"] === "string" ? item["content_type"] : "";
     parts.push(
       type.toLowerCase().startsWith("image/")
-        ? { type: "image", image: item.uri }
-        : { type: "file", file: item.uri },
+        ? contentPart({ type: "image", image: item.uri })
+        : contentPart({ type: "file", file: item.uri }),
     );
   }
   return parts;
@@ -168,9 +168,9 @@ function run(context: RouteContext): Response {
     role: "user",
     status: busy ? "queued" : "ready",
     content: [
-      { type: "text", text: input.text },
-      ...images.map((image) => ({ type: "image", image })),
-      ...files.map((file) => ({ type: "file", file })),
+      contentPart({ type: "text", text: input.text }),
+      ...images.map((image) => contentPart({ type: "image", image })),
+      ...files.map((file) => contentPart({ type: "file", file })),
       ...attached,
     ],
   });

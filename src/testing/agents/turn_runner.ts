@@ -12,7 +12,7 @@
 import { wordPieces } from "../apps/text_stream.ts";
 import { shortId } from "../ids.ts";
 import type { EmulatorState } from "../state.ts";
-import type { ChatRecord, Json, Turn } from "./chat_store.ts";
+import { type ChatRecord, contentPart, type Json, type Turn } from "./chat_store.ts";
 import { planTurn } from "./emulated_llm.ts";
 import { callWebhookTool } from "../webhooks/webhook_tool.ts";
 
@@ -81,7 +81,7 @@ async function drive(
       await step();
       written += piece;
       store.updateMessage(record, turn.assistantId, {
-        content: [{ type: "text", text: written }],
+        content: [contentPart({ type: "text", text: written })],
       }, false);
       store.delta(record, turn, { response: piece });
     }
@@ -140,7 +140,10 @@ async function drive(
     const reason = error instanceof Error ? error.message : String(error);
     store.updateMessage(record, turn.assistantId, {
       status: "failed",
-      content: [{ type: "text", text: written }, { type: "text", error: reason }],
+      content: [
+        contentPart({ type: "text", text: written }),
+        contentPart({ type: "text", error: reason }),
+      ],
     });
     store.updateRun(record, turn.run, { state: "failed", error: reason });
     finish(state, record, turn, null);

@@ -20,6 +20,21 @@
  * emulator.close();
  * ```
  *
+ * Where to start:
+ *
+ * - {@linkcode inference} creates the client. `client.tasks` runs apps and
+ *   follows, reads, lists and cancels tasks ({@linkcode Tasks}); `client.files`,
+ *   `client.sessions`, `client.agents`, `client.apps` and `client.chats` are the
+ *   other resources; `client.request()` reaches any other endpoint.
+ * - Typed apps: register them in {@linkcode AppTypes} (`inferencesh types ns/app`
+ *   writes the file), or pass types or an `outputSchema` to `tasks.run`.
+ * - Tools and hooks for agents: {@linkcode tool} and its siblings, with the
+ *   schema helpers {@linkcode string}, {@linkcode number}, {@linkcode object}….
+ * - Errors: everything the SDK throws for API, transport and stream trouble
+ *   extends {@linkcode InferenceError}; bad arguments are a `TypeError` or
+ *   `RangeError` before any request.
+ * - Every other name is a type those use.
+ *
  * @module
  */
 

@@ -58,7 +58,7 @@ interface Context {
  * Handles what app schemas contain: `type` (or a list of types), `enum`,
  * `const`, `anyOf`/`oneOf` (with `null`), `allOf`, `$ref` into `$defs` or
  * `definitions`, nested objects, `additionalProperties`, arrays (tuples too),
- * `required`, and files (`format` `file`, `image`, `video`, `audio`, `binary`:
+ * `required`, `nullable`, and files (`format` `file`, `image`, `video`, `audio`, `binary`:
  * `Blob | string` in inputs, `string` URIs in outputs). Descriptions, titles,
  * `default`, `minimum`/`maximum`, lengths, `minItems`/`maxItems` and `pattern`
  * become doc comments. Anything else is `unknown`, never wrong.
@@ -232,6 +232,10 @@ function isObjectSchema(schema: Schema): boolean {
 
 /** The TypeScript type of `schema`, laid out at `indent`. */
 function typeOf(schema: Schema, context: Context, indent: string): string {
+  // OpenAPI 3.0's spelling of "or null".
+  if (schema["nullable"] === true) {
+    return union([typeOf({ ...schema, nullable: false }, context, indent), "null"]);
+  }
   if (typeof schema["$ref"] === "string") return refType(schema["$ref"], context);
   if (isFile(schema, context)) return context.side === "input" ? "Blob | string" : "string";
   if ("const" in schema) return literal(schema["const"]);
@@ -382,6 +386,7 @@ function describe(schema: Schema, name?: string): string[] {
   tag("pattern", "pattern");
   if (typeof schema["format"] === "string") lines.push(`@format ${schema["format"]}`);
   if ("default" in schema) lines.push(`@default ${JSON.stringify(schema["default"])}`);
+  if (schema["deprecated"] === true) lines.push("@deprecated");
   return lines;
 }
 

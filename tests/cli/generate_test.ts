@@ -156,6 +156,7 @@ describe("generateAppTypes", () => {
         "needs-quotes": { type: "string" },
         file: { type: "string", format: "audio" },
         uri: { type: "string", format: "uri" },
+        legacy: { type: "integer", nullable: true, deprecated: true },
       },
       required: ["s", "i"],
       definitions: {
@@ -185,8 +186,10 @@ describe("generateAppTypes", () => {
         '"needs-quotes"?: string | undefined;',
         "file?: Blob | string | undefined;",
         "uri?: string | undefined;",
+        "legacy?: number | null | undefined;",
       ].join("\n  "),
     );
+    assert.match(text, /\/\*\* @deprecated \*\/\n {2}legacy\?/);
     // A recursive definition refers to itself by name.
     assert.match(text, /export interface AcmeTPoint \{[\s\S]*?next\?: AcmeTPoint \| undefined;/);
   });

@@ -5,6 +5,7 @@
  */
 
 import { type HttpClient, type RequestOptions, segment } from "../http/core.ts";
+import { checkListParams, CursorList, listPages, type ListParams } from "../lists/cursor_list.ts";
 import type { App } from "./types.ts";
 
 /**
@@ -32,6 +33,31 @@ export class Apps {
    */
   constructor(http: HttpClient) {
     this.#http = http;
+  }
+
+  /**
+   * Lists the apps you can run (the API's store and your own): iterate it to get
+   * every app (pages are fetched as needed), or take one page with `.page()`.
+   *
+   * @example
+   * ```ts
+   * import { inference } from "@inferencesh/sdk";
+   * import { createEmulator } from "@inferencesh/sdk/testing";
+   *
+   * const emulator = createEmulator();
+   * const client = inference({ apiKey: "test", fetch: emulator.fetch });
+   * for await (const app of client.apps.list({ limit: 50 })) console.log(`${app.namespace}/${app.name}`);
+   * emulator.close();
+   * ```
+   *
+   * @throws {RangeError} When `limit` is not a whole number >= 1.
+   */
+  list(params: ListParams = {}, options: RequestOptions = {}): CursorList<App> {
+    return new CursorList(
+      listPages<App>(this.#http, "/apps/list", "apps"),
+      checkListParams(params, "apps"),
+      options,
+    );
   }
 
   /**

@@ -57,6 +57,20 @@ describe("apps.get", () => {
   });
 });
 
+describe("apps.list", () => {
+  it("lists the built-in apps and the emulator's own, in pages", async () => {
+    using env = setup({ apps: [studioApp] });
+    const refs: string[] = [];
+    for await (const app of env.client.apps.list({ limit: 3 })) {
+      refs.push(`${app.namespace}/${app.name}`);
+    }
+    assert.equal(refs.length, 9);
+    assert.equal(refs[0], "infsh/echo");
+    assert.equal(refs.at(-1), "acme/studio");
+    assert.equal(calls(env.emulator, "/apps/list").length, 3);
+  });
+});
+
 describe("lists", () => {
   it("iterate every task across pages, newest first, following the cursor", async () => {
     using env = setup();

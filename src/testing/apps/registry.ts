@@ -65,6 +65,11 @@ export class AppRegistry {
     return this.#byName.get(name);
   }
 
+  /** Every app, in the order registered (for `POST /apps/list`). */
+  all(): EmulatedApp[] {
+    return [...this.#byName.values()];
+  }
+
   /** The app whose `app_id` is `id`. */
   byId(id: string): EmulatedApp | undefined {
     for (const app of this.#byName.values()) if (app.id === id) return app;

@@ -1,6 +1,6 @@
 /**
- * Cursor lists (protocol §7.1): `POST /tasks/list`, `POST /files/list` and
- * `POST /chats/list` take a `CursorListRequest` body and answer a
+ * Cursor lists (protocol §7.1): `POST /tasks/list`, `POST /files/list`,
+ * `POST /chats/list` and `POST /apps/list` take a `CursorListRequest` body and answer a
  * `CursorListResponse` (`{items, next_cursor, prev_cursor, has_next,
  * has_previous, items_per_page, total_items}`), newest first. Also
  * `DELETE /files/{id}`.
@@ -11,6 +11,7 @@
 import { parseJsonObject } from "../http/body.ts";
 import { noContent, ok, problem } from "../http/responses.ts";
 import type { Route, RouteContext } from "../http/router.ts";
+import { appDto } from "../apps/routes.ts";
 
 const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 100;
@@ -107,6 +108,13 @@ export const listRoutes: readonly Route[] = [
     path: "/chats/list",
     handle: (context) =>
       page(context, context.state.chats.all().map((record) => structuredClone(record.chat))),
+  },
+  {
+    method: "POST",
+    path: "/apps/list",
+    // Apps list as registered (built-in ones first), not newest first: reversed here.
+    handle: (context) =>
+      page(context, context.state.apps.all().map((app) => appDto(app)).reverse()),
   },
   {
     method: "DELETE",

@@ -19,7 +19,7 @@
  */
 
 import {
-  APIConnectionError,
+  ApiConnectionError,
   ApiError,
   InferenceError,
   StreamError,
@@ -162,7 +162,7 @@ async function readStream(
   const response = await adapter.connect(connection.signal);
   const body = response.body;
   if (body === null) {
-    throw new APIConnectionError(`Cannot ${adapter.action}: the response has no body`);
+    throw new ApiConnectionError(`Cannot ${adapter.action}: the response has no body`);
   }
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   let timer: unknown;
@@ -203,7 +203,7 @@ async function readStream(
       } catch (cause) {
         if (idle) throw idle;
         if (connection.signal.aborted) throw connection.signal.reason;
-        throw new APIConnectionError(`Cannot ${adapter.action}: the stream broke`, { cause });
+        throw new ApiConnectionError(`Cannot ${adapter.action}: the stream broke`, { cause });
       }
       if (idle) throw idle;
       values.length = 0;

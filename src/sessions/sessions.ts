@@ -110,8 +110,8 @@ export class Sessions {
    *
    * @throws {SessionNotFoundError} When there is no such session.
    */
-  get(id: string, options: RequestOptions = {}): Promise<AppSession> {
-    return this.#http.json<AppSession>({
+  async get(id: string, options: RequestOptions = {}): Promise<AppSession> {
+    return await this.#http.json<AppSession>({
       method: "GET",
       path: `/sessions/${segment(id)}`,
       action: `get session "${id}"`,
@@ -168,8 +168,8 @@ export class Sessions {
    * @throws {SessionExpiredError} When it expired already.
    * @throws {SessionEndedError} When it was ended.
    */
-  keepalive(id: string, options: RequestOptions = {}): Promise<AppSession> {
-    return this.#http.json<AppSession>({
+  async keepalive(id: string, options: RequestOptions = {}): Promise<AppSession> {
+    return await this.#http.json<AppSession>({
       method: "POST",
       path: `/sessions/${segment(id)}/keepalive`,
       action: `keep session "${id}" alive`,

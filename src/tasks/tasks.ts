@@ -441,8 +441,8 @@ export class Tasks {
    * emulator.close();
    * ```
    */
-  get<Output = unknown>(id: string, options: RequestOptions = {}): Promise<Task<Output>> {
-    return this.#http.json<Task<Output>>({
+  async get<Output = unknown>(id: string, options: RequestOptions = {}): Promise<Task<Output>> {
+    return await this.#http.json<Task<Output>>({
       method: "GET",
       path: `/tasks/${segment(id)}`,
       action: `get task "${id}"`,

@@ -4,7 +4,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { type ChatDelta, inference } from "../../mod.ts";
 import { createEmulator } from "../../src/testing/mod.ts";
-import { FAIL_SAFE_MS } from "./_hostile.ts";
+import { FAIL_SAFE_MS } from "../_loopback.ts";
 
 const KEY = "inf_test_key_0123456789";
 const encoder = new TextEncoder();

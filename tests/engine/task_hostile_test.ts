@@ -18,10 +18,10 @@ import {
   FAIL_SAFE_MS,
   hasDeno,
   type Hostile,
+  hostile,
   json,
   taskLine,
-  withHostile,
-} from "./_hostile.ts";
+} from "../_loopback.ts";
 
 const KEY = "inf_test_key_0123456789";
 const RUNNING = { id: "t1", status: 7 };
@@ -39,14 +39,14 @@ function bounded(options: Record<string, unknown> = {}) {
 
 describe("following a task against hostile servers", { skip: !hasDeno }, () => {
   it("ends a heartbeat-only stream by re-reading the finished task", async () => {
-    await withHostile((_request, path, hostile) => {
+    await hostile((_request, path, hostile) => {
       if (path === "/apps/run") return json(RUNNING);
       if (path === "/tasks/t1/stream") {
         return body(hostile, taskLine(RUNNING), () => HEARTBEAT);
       }
       if (path === "/tasks/t1") return json(DONE);
       return json(null, 404);
-    }, async (hostile) => {
+    }, async (_base, hostile) => {
       const result = await client(hostile).tasks.run(
         { app: "a/b", input: {} },
         bounded({ reconcileAfterMs: 50 }),
@@ -59,14 +59,14 @@ describe("following a task against hostile servers", { skip: !hasDeno }, () => {
 
   it("caps an endless line with a typed error naming the cap", async () => {
     const piece = "x".repeat(64 * 1024);
-    await withHostile((_request, path, hostile) => {
+    await hostile((_request, path, hostile) => {
       if (path === "/apps/run") return json(RUNNING);
       if (path === "/tasks/t1/stream") {
         return body(hostile, `${taskLine(RUNNING)}{"data":{"output":"`, () => piece, 0);
       }
       if (path === "/tasks/t1") return json(RUNNING);
       return json(null, 404);
-    }, async (hostile) => {
+    }, async (_base, hostile) => {
       const error = await client(hostile).tasks.run(
         { app: "a/b", input: {} },
         bounded({ maxLineBytes: 1024 * 1024, autoReconnect: false }),
@@ -80,14 +80,14 @@ describe("following a task against hostile servers", { skip: !hasDeno }, () => {
 
   it("reconciles after an endless line and ends when the task is finished", async () => {
     const piece = "x".repeat(64 * 1024);
-    await withHostile((_request, path, hostile) => {
+    await hostile((_request, path, hostile) => {
       if (path === "/apps/run") return json(RUNNING);
       if (path === "/tasks/t1/stream") {
         return body(hostile, `{"data":{"output":"`, () => piece, 0);
       }
       if (path === "/tasks/t1") return json(DONE);
       return json(null, 404);
-    }, async (hostile) => {
+    }, async (_base, hostile) => {
       const result = await client(hostile).tasks.run(
         { app: "a/b", input: {} },
         bounded({ maxLineBytes: 512 * 1024 }),
@@ -99,7 +99,7 @@ describe("following a task against hostile servers", { skip: !hasDeno }, () => {
 
   it("falls back to polling under a storm of unchanged snapshots", async () => {
     let polled = false;
-    await withHostile((_request, path, hostile) => {
+    await hostile((_request, path, hostile) => {
       if (path === "/apps/run") return json(RUNNING);
       // Every stream sends the same snapshot and closes at once.
       if (path === "/tasks/t1/stream") return body(hostile, taskLine(RUNNING), () => undefined);
@@ -109,7 +109,7 @@ describe("following a task against hostile servers", { skip: !hasDeno }, () => {
       }
       if (path === "/tasks/t1") return json(polled ? DONE : RUNNING);
       return json(null, 404);
-    }, async (hostile) => {
+    }, async (_base, hostile) => {
       const result = await client(hostile).tasks.run(
         { app: "a/b", input: {} },
         bounded({ maxReconnects: 3, pollIntervalMs: 1 }),
@@ -125,7 +125,7 @@ describe("following a task against hostile servers", { skip: !hasDeno }, () => {
     const line = new TextEncoder().encode(taskLine({ ...DONE, output: { text: big } }));
     const size = 64 * 1024;
     let sent = 0;
-    await withHostile((_request, path, hostile) => {
+    await hostile((_request, path, hostile) => {
       if (path === "/apps/run") return json(RUNNING);
       if (path === "/tasks/t1/stream") {
         return body(hostile, taskLine(RUNNING), () => {
@@ -138,7 +138,7 @@ describe("following a task against hostile servers", { skip: !hasDeno }, () => {
       // Only the stream has the result: re-reads say "running".
       if (path === "/tasks/t1") return json(RUNNING);
       return json(null, 404);
-    }, async (hostile) => {
+    }, async (_base, hostile) => {
       const result = await client(hostile).tasks.run(
         { app: "a/b", input: {} },
         bounded({ idleTimeoutMs: 100, fallbackToPolling: false }),
@@ -164,11 +164,11 @@ describe("following a task against hostile servers", { skip: !hasDeno }, () => {
       ),
       taskLine(DONE),
     ];
-    await withHostile((_request, path, hostile) => {
+    await hostile((_request, path, hostile) => {
       if (path === "/apps/run") return json(RUNNING);
       if (path === "/tasks/t1/stream") return body(hostile, lines.join(""), () => undefined);
       return json(null, 404);
-    }, async (hostile) => {
+    }, async (_base, hostile) => {
       const deltas: TaskDelta[] = [];
       const result = await client(hostile).tasks.run(
         { app: "a/b", input: {} },
@@ -187,14 +187,14 @@ describe("following a task against hostile servers", { skip: !hasDeno }, () => {
       `event: delta\r\ndata: ${JSON.stringify({ delta: { response: "lo" }, seq: 2 })}\r\n\r\n`,
       `data: ${JSON.stringify(DONE)}\n\n`,
     ];
-    await withHostile((_request, path, hostile) => {
+    await hostile((_request, path, hostile) => {
       if (path === "/apps/run") return json(RUNNING);
       if (path === "/tasks/t1/stream") {
         return body(hostile, events.join(""), () => undefined, 5, "text/event-stream");
       }
       if (path === "/tasks/t1") return json(RUNNING);
       return json(null, 404);
-    }, async (hostile) => {
+    }, async (_base, hostile) => {
       let text = "";
       const result = await client(hostile).tasks.run(
         { app: "a/b", input: {} },
@@ -207,14 +207,14 @@ describe("following a task against hostile servers", { skip: !hasDeno }, () => {
   });
 
   it("counts an HTML answer as a failed stream", async () => {
-    await withHostile((_request, path, hostile) => {
+    await hostile((_request, path, hostile) => {
       if (path === "/apps/run") return json(RUNNING);
       if (path === "/tasks/t1/stream") {
         return body(hostile, "", () => undefined, 5, "text/html; charset=utf-8");
       }
       if (path === "/tasks/t1") return json(RUNNING);
       return json(null, 404);
-    }, async (hostile) => {
+    }, async (_base, hostile) => {
       const error = await client(hostile).tasks.run(
         { app: "a/b", input: {} },
         bounded({ autoReconnect: false }),
@@ -227,7 +227,7 @@ describe("following a task against hostile servers", { skip: !hasDeno }, () => {
   it("rejects an abort at once, while the cancel is still on its way", async () => {
     const order: string[] = [];
     const release = deferred();
-    await withHostile(async (_request, path, hostile) => {
+    await hostile(async (_request, path, hostile) => {
       if (path === "/apps/run") return json({ id: "t1", status: 1 });
       if (path === "/tasks/t1/stream") {
         return body(hostile, taskLine(RUNNING), () => HEARTBEAT, 10);
@@ -242,7 +242,7 @@ describe("following a task against hostile servers", { skip: !hasDeno }, () => {
         return json({});
       }
       return json(null, 404);
-    }, async (hostile) => {
+    }, async (_base, hostile) => {
       const controller = new AbortController();
       const reason = new Error("user left");
       const outcome = await client(hostile).tasks.run({ app: "a/b", input: {} }, {
@@ -266,7 +266,7 @@ describe("following a task against hostile servers", { skip: !hasDeno }, () => {
     const order: string[] = [];
     const posted = deferred();
     const release = deferred();
-    await withHostile(async (_request, path) => {
+    await hostile(async (_request, path) => {
       if (path === "/apps/run") {
         posted.resolve();
         await release.promise;
@@ -277,7 +277,7 @@ describe("following a task against hostile servers", { skip: !hasDeno }, () => {
         return json({});
       }
       return json(null, 404);
-    }, async (hostile) => {
+    }, async (_base, hostile) => {
       const controller = new AbortController();
       const reason = new Error("user left");
       const running = client(hostile).tasks.run({ app: "a/b", input: {} }, {
@@ -296,12 +296,12 @@ describe("following a task against hostile servers", { skip: !hasDeno }, () => {
   });
 
   it("ends polling that contradicts itself after a bounded number of reads", async () => {
-    await withHostile((_request, path) => {
+    await hostile((_request, path) => {
       if (path === "/apps/run") return json(RUNNING);
       if (path === "/tasks/t1/status") return json({ status: 10 });
       if (path === "/tasks/t1") return json(RUNNING);
       return json(null, 404);
-    }, async (hostile) => {
+    }, async (_base, hostile) => {
       const error = await client(hostile, { stream: false }).tasks.run(
         { app: "a/b", input: {} },
         bounded({ pollIntervalMs: 1 }),

@@ -12,23 +12,24 @@ import {
 } from "../../mod.ts";
 import { createProxy } from "../../src/proxy/mod.ts";
 import { createEmulator, type Emulator } from "../../src/testing/mod.ts";
+import { hasDeno, hostile } from "../_loopback.ts";
 
-const hasDeno = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined";
 const KEY = "inf_loopback_server_key";
 
+/** The emulator behind the proxy, each on its own socket; the emulator closes first. */
 async function served(run: (emulator: Emulator, proxyUrl: string) => Promise<void>) {
   const emulator = createEmulator({ stepMs: 5, heartbeatMs: 50, apiKey: KEY });
-  const api = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, emulator.handler);
-  const proxy = Deno.serve(
-    { port: 0, hostname: "127.0.0.1", onListen: () => {} },
-    createProxy({ apiKey: KEY, apiBaseUrl: `http://127.0.0.1:${api.addr.port}` }),
+  await hostile(
+    emulator.handler,
+    (api) =>
+      hostile(createProxy({ apiKey: KEY, apiBaseUrl: api }), async (proxy) => {
+        try {
+          await run(emulator, `${proxy}/api/inference/proxy`);
+        } finally {
+          emulator.close();
+        }
+      }),
   );
-  try {
-    await run(emulator, `http://127.0.0.1:${proxy.addr.port}/api/inference/proxy`);
-  } finally {
-    emulator.close();
-    await Promise.all([proxy.shutdown(), api.shutdown()]);
-  }
 }
 
 describe("the proxy over loopback sockets", { skip: !hasDeno }, () => {
@@ -111,24 +112,21 @@ describe("the proxy when the browser leaves", { skip: !hasDeno }, () => {
       }
     })();
     const upstream = `http://127.0.0.1:${(listener.addr as Deno.NetAddr).port}`;
-    const proxy = Deno.serve(
-      { port: 0, hostname: "127.0.0.1", onListen: () => {} },
-      createProxy({ apiKey: KEY, apiBaseUrl: upstream }),
-    );
-    try {
-      const browser = new AbortController();
-      const response = fetch(`http://127.0.0.1:${proxy.addr.port}/api/inference/proxy`, {
-        headers: { "x-inf-target-url": `https://api.inference.sh/tasks/${"0".repeat(26)}` },
-        signal: browser.signal,
-      });
-      await requested;
-      browser.abort(new Error("the visitor closed the tab"));
-      await assert.rejects(response, /closed the tab/);
-      // Without cancellation this never settles (the proxy's deadline is a minute away).
-      assert.equal(await closed, "closed");
-    } finally {
-      listener.close();
-      await proxy.shutdown();
-    }
+    await hostile(createProxy({ apiKey: KEY, apiBaseUrl: upstream }), async (proxy) => {
+      try {
+        const browser = new AbortController();
+        const response = fetch(`${proxy}/api/inference/proxy`, {
+          headers: { "x-inf-target-url": `https://api.inference.sh/tasks/${"0".repeat(26)}` },
+          signal: browser.signal,
+        });
+        await requested;
+        browser.abort(new Error("the visitor closed the tab"));
+        await assert.rejects(response, /closed the tab/);
+        // Without cancellation this never settles (the proxy's deadline is a minute away).
+        assert.equal(await closed, "closed");
+      } finally {
+        listener.close(); // before the proxy shuts down, as a hung upstream would hold it
+      }
+    });
   });
 });

@@ -12,7 +12,7 @@ import {
 } from "../../mod.ts";
 import { createEmulator, type EmulatorOptions } from "../../src/testing/mod.ts";
 import { emulatorState } from "../../src/testing/emulator.ts";
-import { hasDeno, served } from "../_loopback.ts";
+import { hasDeno, hostile, served } from "../_loopback.ts";
 
 const KEY = "inf_test_key";
 const HOOK = "https://example.com/hooks/task";
@@ -98,25 +98,19 @@ describe("task webhooks from the emulator", () => {
     const got = Promise.withResolvers<{ body: Task; task: Task }>();
     await served({ stepMs: 1 }, async (_emulator, base) => {
       const client = inference({ apiKey: KEY, baseUrl: base });
-      const receiver = Deno.serve(
-        { port: 0, hostname: "127.0.0.1", onListen: () => {} },
-        async (req) => {
-          const body = await req.clone().json() as Task;
-          const task = await parseTaskWebhook(req, { client });
-          got.resolve({ body, task });
-          return new Response(null, { status: 204 });
-        },
-      );
-      try {
-        const hook = `http://127.0.0.1:${receiver.addr.port}/hook`;
+      await hostile(async (req) => {
+        const body = await req.clone().json() as Task;
+        const task = await parseTaskWebhook(req, { client });
+        got.resolve({ body, task });
+        return new Response(null, { status: 204 });
+      }, async (receiver) => {
+        const hook = `${receiver}/hook`;
         const run = await client.tasks.run({ app: "infsh/echo", input: { x: 2 }, webhook: hook });
         const { body, task } = await got.promise;
         assert.equal(body.id, run.id);
         assert.equal(task.status, TaskStatusCompleted);
         assert.deepEqual(task.output, { x: 2 });
-      } finally {
-        await receiver.shutdown();
-      }
+      });
     });
   });
 });

@@ -1,12 +1,18 @@
 /**
  * Decoder throughput: NDJSON with huge and with small lines, and Server-Sent Events, all fed as
- * 16 KiB chunks, to show that decoding stays linear in the input whatever the line length.
+ * 16 KiB chunks, to show that decoding stays linear in the input whatever the line length. It
+ * measures the decoders every follower uses (`NdjsonValueDecoder`, `SseValueDecoder`), fed chunk
+ * by chunk as the follow engine feeds them.
  *
  * @module
  */
 
-import { decodeNdjson } from "../src/streaming/ndjson_stream.ts";
-import { decodeSse } from "../src/streaming/sse_stream.ts";
+import {
+  DEFAULT_MAX_LINE_BYTES,
+  NdjsonValueDecoder,
+  SseValueDecoder,
+  type ValueDecoder,
+} from "../src/streaming/values.ts";
 import type { BenchRow } from "./table.ts";
 
 const MB = 1 << 20;
@@ -24,10 +30,12 @@ const RUNS = 5;
  * @returns Throughputs, and the time ratio of a 16 MB line to a 1 MB line (≈16 when linear).
  */
 export async function benchDecode(): Promise<BenchRow[]> {
-  const oneLine = await measure(chunked(bigLine(1 * MB)), decodeNdjson);
-  const bigLineTime = await measure(chunked(bigLine(16 * MB)), decodeNdjson);
-  const updates = await measure(chunked(ndjsonUpdates(16 * MB)), decodeNdjson);
-  const sse = await measure(chunked(sseEvents(16 * MB)), decodeSse);
+  const ndjson = () => new NdjsonValueDecoder(DEFAULT_MAX_LINE_BYTES, "bench");
+  const sseDecoder = () => new SseValueDecoder(DEFAULT_MAX_LINE_BYTES, "bench");
+  const oneLine = await measure(chunked(bigLine(1 * MB)), ndjson);
+  const bigLineTime = await measure(chunked(bigLine(16 * MB)), ndjson);
+  const updates = await measure(chunked(ndjsonUpdates(16 * MB)), ndjson);
+  const sse = await measure(chunked(sseEvents(16 * MB)), sseDecoder);
   const ratio = bigLineTime.ms / oneLine.ms;
   return [
     row("NDJSON, one 1 MB line", oneLine),
@@ -50,20 +58,17 @@ interface Measurement {
 }
 
 /** Decodes `chunks` once to warm up, then RUNS times, and keeps the median time. */
-async function measure(
-  chunks: Uint8Array[],
-  decode: (body: ReadableStream<Uint8Array>) => ReadableStream<unknown>,
-): Promise<Measurement> {
+function measure(chunks: Uint8Array[], decoder: () => ValueDecoder): Promise<Measurement> {
   const bytes = chunks.reduce((total, chunk) => total + chunk.length, 0);
-  let items = await drain(decode(streamOf(chunks)));
+  let items = decode(chunks, decoder());
   const times: number[] = [];
   for (let run = 0; run < RUNS; run++) {
     const start = performance.now();
-    items = await drain(decode(streamOf(chunks)));
+    items = decode(chunks, decoder());
     times.push(performance.now() - start);
   }
   times.sort((a, b) => a - b);
-  return { ms: times[Math.floor(RUNS / 2)]!, bytes, items };
+  return Promise.resolve({ ms: times[Math.floor(RUNS / 2)]!, bytes, items });
 }
 
 function row(name: string, m: Measurement): BenchRow {
@@ -77,22 +82,17 @@ function row(name: string, m: Measurement): BenchRow {
   };
 }
 
-/** Reads a stream to its end and counts what it yields. */
-async function drain(stream: ReadableStream<unknown>): Promise<number> {
-  const reader = stream.getReader();
+/** Feeds `chunks` to `decoder` one by one, as the engine does, and counts the values. */
+function decode(chunks: Uint8Array[], decoder: ValueDecoder): number {
+  const out: unknown[] = [];
   let count = 0;
-  while (!(await reader.read()).done) count++;
-  return count;
-}
-
-function streamOf(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
-  let index = 0;
-  return new ReadableStream({
-    pull(controller) {
-      if (index < chunks.length) controller.enqueue(chunks[index++]!);
-      else controller.close();
-    },
-  });
+  for (const chunk of chunks) {
+    decoder.push(chunk, out);
+    count += out.length;
+    out.length = 0;
+  }
+  decoder.end(out);
+  return count + out.length;
 }
 
 function chunked(text: string): Uint8Array[] {

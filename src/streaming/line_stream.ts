@@ -6,8 +6,8 @@
 
 const LF = 0x0a;
 
-/** Options for {@linkcode LineDecoderStream} and {@linkcode LineSplitter}. */
-export interface LineDecoderStreamOptions {
+/** Options for {@linkcode LineSplitter}. */
+export interface LineSplitterOptions {
   /**
    * Also end a line at a lone `\r` (as Server-Sent Events do). When false, only `\n` and `\r\n`
    * end lines and a lone `\r` stays in the line.
@@ -18,12 +18,13 @@ export interface LineDecoderStreamOptions {
 }
 
 /**
- * The push-based core of {@linkcode LineDecoderStream}: feed it text, it calls back once per
- * complete line, without the line terminator.
+ * Splits text pushed in pieces into lines: feed it text, it calls back once per complete line,
+ * without the line terminator. `\n` and `\r\n` end lines (and a lone `\r` too with `allowCR`);
+ * a final line without a terminator is given by `end()`.
  *
  * Each chunk is scanned once, and the fragments of an unfinished line are kept in an array that is
  * joined once when the line ends, so a line of any length costs time linear in its size.
- * Decoders that need lines inside their own transform (such as `SseDecoderStream`) use it directly.
+ * The Server-Sent Events decoder (`SseValueDecoder`) reads its lines with it.
  *
  * @example Split text pushed in pieces
  * ```ts
@@ -47,7 +48,7 @@ export class LineSplitter {
   #skipLF = false;
 
   /** Creates a splitter; `options.allowCR` makes a lone `\r` end a line too. */
-  constructor(options: LineDecoderStreamOptions = {}) {
+  constructor(options: LineSplitterOptions = {}) {
     this.#allowCR = options.allowCR ?? false;
   }
 
@@ -126,42 +127,5 @@ export class LineSplitter {
     const line = this.#pending.length === 1 ? this.#pending[0]! : this.#pending.join("");
     this.#pending = [];
     return line;
-  }
-}
-
-/**
- * Splits a stream of text into lines. `\n` and `\r\n` end lines (and a lone `\r` too with
- * `allowCR`); terminators are not part of the output. A final line without a terminator is emitted
- * when the input ends.
- *
- * Cost is linear in the input, however long a line is and however the input is chunked: a
- * `\r` at the end of a chunk waits for the next chunk instead of forcing a rescan.
- *
- * @example Split a response body into lines
- * ```ts
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const body = new Response("first\r\nsecond\nthird").body!;
- * const lines = body
- *   .pipeThrough(new TextDecoderStream() as unknown as ReadableWritablePair<string, Uint8Array>)
- *   .pipeThrough(new LineDecoderStream());
- * const seen: string[] = [];
- * const reader = lines.getReader();
- * for (let r = await reader.read(); !r.done; r = await reader.read()) seen.push(r.value);
- * deepStrictEqual(seen, ["first", "second", "third"]);
- * ```
- */
-export class LineDecoderStream extends TransformStream<string, string> {
-  /** Creates a line decoder; `options.allowCR` makes a lone `\r` end a line too. */
-  constructor(options: LineDecoderStreamOptions = {}) {
-    const splitter = new LineSplitter(options);
-    super({
-      transform(chunk, controller) {
-        splitter.push(chunk, (line) => controller.enqueue(line));
-      },
-      flush(controller) {
-        splitter.end((line) => controller.enqueue(line));
-      },
-    });
   }
 }

@@ -5,7 +5,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { inference, type ToolCall } from "../../mod.ts";
 import { createEmulator } from "../../src/testing/mod.ts";
-import { decodeNdjson } from "../../src/streaming/ndjson_stream.ts";
+import { DEFAULT_MAX_LINE_BYTES, NdjsonValueDecoder } from "../../src/streaming/values.ts";
 import { streamOf } from "../_helpers.ts";
 import {
   AGENT_RUN_STREAM,
@@ -57,7 +57,9 @@ describe("our client and the live API's shapes", () => {
       const chunks: Uint8Array[] = [];
       for (let at = 0; at < bytes.length; at += cut) chunks.push(bytes.slice(at, at + cut));
       const decoded: Json[] = [];
-      for await (const line of decodeNdjson(streamOf(chunks))) decoded.push(line as Json);
+      const decoder = new NdjsonValueDecoder(DEFAULT_MAX_LINE_BYTES, "follow chat");
+      for (const piece of chunks) decoder.push(piece, decoded);
+      decoder.end(decoded);
       const snapshots = decoded.filter((line) => !("type" in line) && !("event" in line));
       assert.equal(decoded.length, 6, `cut every ${cut} bytes`);
       assert.deepEqual(snapshots.map((s) => s.status), ["pending", "pending", "pending", "ready"]);

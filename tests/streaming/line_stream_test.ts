@@ -1,52 +1,44 @@
 import { test } from "node:test";
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
-import {
-  chunk,
-  collect,
-  concat,
-  describeSplit,
-  encode,
-  everyPairCount,
-  splits,
-  streamOf,
-} from "../_helpers.ts";
-import {
-  LineDecoderStream,
-  type LineDecoderStreamOptions,
-  LineSplitter,
-} from "../../src/streaming/line_stream.ts";
+import { chunk, concat, describeSplit, encode, everyPairCount, splits } from "../_helpers.ts";
+import { LineSplitter, type LineSplitterOptions } from "../../src/streaming/line_stream.ts";
 
-/** Bytes → TextDecoderStream → LineDecoderStream, collected. */
-function decodeBytes(chunks: Uint8Array[], options?: LineDecoderStreamOptions): Promise<string[]> {
-  return collect(
-    streamOf(chunks)
-      .pipeThrough(new TextDecoderStream() as unknown as ReadableWritablePair<string, Uint8Array>)
-      .pipeThrough(new LineDecoderStream(options)),
-  );
+/** Bytes → a streaming TextDecoder → LineSplitter, collected. */
+function decodeBytes(chunks: Uint8Array[], options?: LineSplitterOptions): string[] {
+  const decoder = new TextDecoder();
+  return split(chunks.map((bytes) => decoder.decode(bytes, { stream: true })), options);
 }
 
-/** Text chunks → LineDecoderStream, collected. */
-function decodeText(chunks: string[], options?: LineDecoderStreamOptions): Promise<string[]> {
-  return collect(streamOf(chunks).pipeThrough(new LineDecoderStream(options)));
+/** Text chunks → LineSplitter, collected. */
+function decodeText(chunks: string[], options?: LineSplitterOptions): string[] {
+  return split(chunks, options);
+}
+
+function split(chunks: string[], options?: LineSplitterOptions): string[] {
+  const lines: string[] = [];
+  const splitter = new LineSplitter(options);
+  for (const text of chunks) splitter.push(text, (line) => lines.push(line));
+  splitter.end((line) => lines.push(line));
+  return lines;
 }
 
 /** Asserts that every chunking of `text` (as UTF-8 bytes) decodes to `expected`. */
-async function assertEverySplit(
+function assertEverySplit(
   text: string,
   expected: string[],
-  options?: LineDecoderStreamOptions,
-): Promise<number> {
+  options?: LineSplitterOptions,
+): number {
   let count = 0;
   for (const chunks of splits(encode(text))) {
-    deepStrictEqual(await decodeBytes(chunks, options), expected, describeSplit(chunks));
+    deepStrictEqual(decodeBytes(chunks, options), expected, describeSplit(chunks));
     count++;
   }
   return count;
 }
 
-test("LineDecoderStream splits LF, CRLF, blank and final lines the same at every chunk split", async () => {
+test("LineSplitter splits LF, CRLF, blank and final lines the same at every chunk split", () => {
   const text = "héllo\r\n€uro\n\nsmile 😀\r\n\r\nlast 𝄞";
-  const count = await assertEverySplit(text, [
+  const count = assertEverySplit(text, [
     "héllo",
     "€uro",
     "",
@@ -57,34 +49,34 @@ test("LineDecoderStream splits LF, CRLF, blank and final lines the same at every
   strictEqual(count, everyPairCount(text), "the sample is too long for every pair of cuts");
 });
 
-test("LineDecoderStream keeps a 4-byte UTF-8 character split across chunks", async () => {
+test("LineSplitter keeps a 4-byte UTF-8 character split across chunks", () => {
   const bytes = encode("a😀b\n😀");
   strictEqual(bytes.length, 11);
   for (let cut = 1; cut < bytes.length; cut++) {
     const chunks = [bytes.slice(0, cut), bytes.slice(cut)];
-    deepStrictEqual(await decodeBytes(chunks), ["a😀b", "😀"], describeSplit(chunks));
+    deepStrictEqual(decodeBytes(chunks), ["a😀b", "😀"], describeSplit(chunks));
   }
 });
 
-test("LineDecoderStream keeps 2- and 3-byte UTF-8 characters split across chunks", async () => {
-  await assertEverySplit("é€\n€é\r\nx", ["é€", "€é", "x"]);
-  deepStrictEqual(await decodeBytes(Array.from(encode("ñ€"), (b) => Uint8Array.of(b))), ["ñ€"]);
+test("LineSplitter keeps 2- and 3-byte UTF-8 characters split across chunks", () => {
+  assertEverySplit("é€\n€é\r\nx", ["é€", "€é", "x"]);
+  deepStrictEqual(decodeBytes(Array.from(encode("ñ€"), (b) => Uint8Array.of(b))), ["ñ€"]);
 });
 
-test("LineDecoderStream joins a CRLF split across chunks into one line break", async () => {
-  deepStrictEqual(await decodeText(["a\r", "\nb\r", "\n"]), ["a", "b"]);
-  deepStrictEqual(await decodeText(["a\r", "", "\nb"]), ["a", "b"]);
+test("LineSplitter joins a CRLF split across chunks into one line break", () => {
+  deepStrictEqual(decodeText(["a\r", "\nb\r", "\n"]), ["a", "b"]);
+  deepStrictEqual(decodeText(["a\r", "", "\nb"]), ["a", "b"]);
 });
 
-test("LineDecoderStream keeps a lone CR in the line by default, also at a chunk boundary", async () => {
-  deepStrictEqual(await decodeText(["a\rb\n"]), ["a\rb"]);
-  deepStrictEqual(await decodeText(["a\r", "b\n"]), ["a\rb"]);
-  deepStrictEqual(await decodeText(["a\r", "\r", "\n"]), ["a\r"]);
-  await assertEverySplit("x\ry\r\r\nz\r", ["x\ry\r", "z\r"]);
+test("LineSplitter keeps a lone CR in the line by default, also at a chunk boundary", () => {
+  deepStrictEqual(decodeText(["a\rb\n"]), ["a\rb"]);
+  deepStrictEqual(decodeText(["a\r", "b\n"]), ["a\rb"]);
+  deepStrictEqual(decodeText(["a\r", "\r", "\n"]), ["a\r"]);
+  assertEverySplit("x\ry\r\r\nz\r", ["x\ry\r", "z\r"]);
 });
 
-test("LineDecoderStream with allowCR ends lines at a lone CR at every chunk split", async () => {
-  await assertEverySplit("a\rb\r\nc\n\rd\r\re😀\r", ["a", "b", "c", "", "d", "", "e😀"], {
+test("LineSplitter with allowCR ends lines at a lone CR at every chunk split", () => {
+  assertEverySplit("a\rb\r\nc\n\rd\r\re😀\r", ["a", "b", "c", "", "d", "", "e😀"], {
     allowCR: true,
   });
 });
@@ -102,44 +94,44 @@ test("LineSplitter with allowCR emits a line at a chunk-final CR and skips the L
   deepStrictEqual(lines, ["one", "two", ""]);
 });
 
-test("LineDecoderStream emits a final unterminated line, and no empty line after a final LF", async () => {
-  deepStrictEqual(await decodeText(["first\nlast"]), ["first", "last"]);
-  deepStrictEqual(await decodeText(["first\n"]), ["first"]);
-  deepStrictEqual(await decodeText(["la", "st"]), ["last"]);
-  deepStrictEqual(await decodeText([]), []);
-  deepStrictEqual(await decodeText([""]), []);
+test("LineSplitter emits a final unterminated line, and no empty line after a final LF", () => {
+  deepStrictEqual(decodeText(["first\nlast"]), ["first", "last"]);
+  deepStrictEqual(decodeText(["first\n"]), ["first"]);
+  deepStrictEqual(decodeText(["la", "st"]), ["last"]);
+  deepStrictEqual(decodeText([]), []);
+  deepStrictEqual(decodeText([""]), []);
 });
 
-test("LineDecoderStream keeps blank lines", async () => {
-  deepStrictEqual(await decodeText(["\n\n\r\n"]), ["", "", ""]);
-  deepStrictEqual(await decodeText(["\n", "\n", "\r", "\n"]), ["", "", ""]);
-  deepStrictEqual(await decodeText(["\r\r\n\n"], { allowCR: true }), ["", "", ""]);
+test("LineSplitter keeps blank lines", () => {
+  deepStrictEqual(decodeText(["\n\n\r\n"]), ["", "", ""]);
+  deepStrictEqual(decodeText(["\n", "\n", "\r", "\n"]), ["", "", ""]);
+  deepStrictEqual(decodeText(["\r\r\n\n"], { allowCR: true }), ["", "", ""]);
 });
 
-test("LineDecoderStream decodes a 1 MB line in 16 KiB chunks exactly", async () => {
+test("LineSplitter decodes a 1 MB line in 16 KiB chunks exactly", () => {
   // Multi-byte characters make the 16 KiB cuts fall inside characters too.
   const line = "0123456789abcdef é€😀 ".repeat(40_000).slice(0, 1_048_576);
   const chunks = chunk(encode(`${line}\nnext\n${line}`), 16_384);
   strictEqual(chunks.length > 64, true);
-  const lines = await decodeBytes(chunks);
+  const lines = decodeBytes(chunks);
   strictEqual(lines.length, 3);
   strictEqual(lines[0] === line, true, "first line differs");
   strictEqual(lines[1], "next");
   strictEqual(lines[2] === line, true, "final unterminated line differs");
 });
 
-test("LineDecoderStream decodes a line spanning many one-character chunks", async () => {
+test("LineSplitter decodes a line spanning many one-character chunks", () => {
   const text = "x".repeat(20_000);
-  const lines = await decodeText([...text.split(""), "\r", "\n", "y"]);
+  const lines = decodeText([...text.split(""), "\r", "\n", "y"]);
   strictEqual(lines.length, 2);
   strictEqual(lines[0] === text, true);
   strictEqual(lines[1], "y");
 });
 
-test("LineDecoderStream splits many lines in one chunk", async () => {
+test("LineSplitter splits many lines in one chunk", () => {
   const expected = Array.from({ length: 10_000 }, (_, i) => `line ${i}`);
-  deepStrictEqual(await decodeText([expected.join("\r\n")]), expected);
-  deepStrictEqual(await decodeText([expected.join("\r")], { allowCR: true }), expected);
+  deepStrictEqual(decodeText([expected.join("\r\n")]), expected);
+  deepStrictEqual(decodeText([expected.join("\r")], { allowCR: true }), expected);
 });
 
 test("splits() yields the whole, every cut, every pair of cuts and bytewise, all rejoining", () => {

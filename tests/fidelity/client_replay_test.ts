@@ -51,7 +51,7 @@ describe("our client and the live API's shapes", () => {
     assert.ok(seen.includes(`GET /tasks/${SESSION_TASK.id}/stream`), String(seen));
   });
 
-  it("decodes the streamed agent run's lines wherever the network cuts them", async () => {
+  it("decodes the streamed agent run's lines wherever the network cuts them", () => {
     const bytes = new TextEncoder().encode(AGENT_RUN_STREAM);
     for (const cut of [1, 7, 64, bytes.length]) {
       const chunks: Uint8Array[] = [];

@@ -9,7 +9,7 @@ import { SessionEndedError, SessionExpiredError, SessionNotFoundError } from "..
 import { type HttpClient, type RequestOptions, segment } from "../http/core.ts";
 import type { Tasks } from "../tasks/tasks.ts";
 import type { ApiTaskRequest, Task } from "../tasks/types.ts";
-import type { AppInput, AppOutput } from "../apps/types.ts";
+import type { AppEntry, AppInput, AppOutput } from "../apps/types.ts";
 import type { AppSession, SessionOptions, SessionRunOptions } from "./types.ts";
 
 /**
@@ -83,11 +83,15 @@ export class Sessions {
   open<Ref extends string>(
     app: Ref,
     options: SessionOptions = {},
-  ): Promise<Session<AppInput<Ref> & object, AppOutput<Ref>>> {
+  ): Promise<
+    Session<
+      AppInput<Ref> & object,
+      AppOutput<Ref>,
+      AppEntry<Ref> extends { functions?: infer Functions } ? NonNullable<Functions> : never
+    >
+  > {
     try {
-      return Promise.resolve(
-        new Session<AppInput<Ref> & object, AppOutput<Ref>>(this, this.#tasks, app, options),
-      );
+      return Promise.resolve(new Session(this, this.#tasks, app, options));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -219,6 +223,8 @@ export class Sessions {
  *
  * @typeParam Input What `run()` takes (a registered app's input, or any object).
  * @typeParam Output What its tasks' `output` is.
+ * @typeParam Functions A registered app's other functions, by name, with their
+ * input and output (`never` when it has none).
  *
  * @example
  * ```ts
@@ -234,7 +240,11 @@ export class Sessions {
  * emulator.close();
  * ```
  */
-export class Session<Input extends object = object, Output = unknown> implements AsyncDisposable {
+export class Session<
+  Input extends object = object,
+  Output = unknown,
+  Functions extends { [name: string]: { input: object; output: unknown } } = never,
+> implements AsyncDisposable {
   /** The app the session runs. */
   readonly app: string;
   readonly #sessions: Sessions;
@@ -278,13 +288,19 @@ export class Session<Input extends object = object, Output = unknown> implements
    * @throws {SessionEndedError} When `end()` was called, or the API says the session ended.
    * @throws {SessionExpiredError} When it expired.
    */
+  run<Fn extends keyof Functions & string, RunOutput = Functions[Fn]["output"]>(
+    input: Functions[Fn]["input"],
+    options: SessionRunOptions<RunOutput> & { function: Fn },
+  ): Promise<Task<RunOutput, Functions[Fn]["input"]>>;
+  /** Runs the app's default function (or, for an app that is not registered, any). */
   run<RunInput extends Input = Input, RunOutput = Output>(
     input: RunInput,
-    options: SessionRunOptions<RunOutput> = {},
-  ): Promise<Task<RunOutput, RunInput>> {
-    const turn = this.#queue.then(() => this.#run(input, options as SessionRunOptions));
+    options?: SessionRunOptions<RunOutput>,
+  ): Promise<Task<RunOutput, RunInput>>;
+  run(input: object, options: SessionRunOptions = {}): Promise<Task> {
+    const turn = this.#queue.then(() => this.#run(input, options));
     this.#queue = turn.catch(() => {});
-    return turn as Promise<Task<RunOutput, RunInput>>;
+    return turn;
   }
 
   async #run(input: object, options: SessionRunOptions): Promise<Task> {

@@ -129,6 +129,11 @@ export async function typed(client: InferenceClient): Promise<void> {
   const sessionImages: string[] | undefined = inSession.output?.images;
   // @ts-expect-error the prompt is missing
   await session.run({ n: 1 });
+  // A function of a registered app, in a session: its own input and output.
+  const upscaledInSession = await session.run({ image: "", scale: 2 }, { function: "upscale" });
+  const sessionImage: string | undefined = upscaledInSession.output?.image;
+  // @ts-expect-error scale must be 2 or 4
+  await session.run({ image: "", scale: 3 }, { function: "upscale" });
   const other = await client.sessions.open("black-forest-labs/flux");
   const otherTask = await other.run<FluxInput, FluxOutput>(fluxInput);
   const otherImages: string[] | undefined = otherTask.output?.images;
@@ -163,5 +168,6 @@ export async function typed(client: InferenceClient): Promise<void> {
     wrong,
     legacy,
     legacyOutput,
+    sessionImage,
   );
 }

@@ -32,8 +32,9 @@ async function python(
   env: Record<string, string>,
   signal?: AbortSignal,
 ): Promise<Deno.CommandOutput> {
-  return await new Deno.Command("python3", { args, env, stdout: "piped", stderr: "piped", signal })
-    .output();
+  const options: Deno.CommandOptions = { args, env, stdout: "piped", stderr: "piped" };
+  if (signal) options.signal = signal;
+  return await new Deno.Command("python3", options).output();
 }
 
 /** PYTHONPATH entries for a source checkout: the checkout, and stubs for what it lacks. */

@@ -106,7 +106,12 @@ export async function runTypes(rest: readonly string[], io: CliIo): Promise<numb
     for (const ref of parsed.apps) apps.push(await client.apps.get(ref));
     const text = generateAppTypes(apps, {
       module: parsed.module,
-      command: ["types", ...parsed.apps, ...(parsed.module ? ["--module", parsed.module] : [])]
+      command: [
+        "inferencesh",
+        "types",
+        ...parsed.apps,
+        ...(parsed.module ? ["--module", parsed.module] : []),
+      ]
         .join(" "),
     });
     if (parsed.out === undefined) {

@@ -9,7 +9,7 @@
 import type { FetchLike } from "../http/config.ts";
 import { VERSION } from "../version.ts";
 import { checkRequest, checkRoute, compilePatterns, type Policy, type Refusal } from "./policy.ts";
-import { Redactor } from "./redact.ts";
+import { Redactor } from "../http/redact.ts";
 
 /** The public API, whose URLs the official client always puts in `x-inf-target-url`. */
 const PUBLIC_API = "https://api.inference.sh";

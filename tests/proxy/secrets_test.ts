@@ -6,7 +6,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createProxy, type FetchLike, type ProxyOptions } from "../../src/proxy/mod.ts";
-import { Redactor } from "../../src/proxy/redact.ts";
+import { Redactor } from "../../src/http/redact.ts";
 
 const API = "https://api.inference.sh";
 const PROXY = "https://app.example/api/inference/proxy";
@@ -56,8 +56,27 @@ describe("Redactor", () => {
     for (const [name, spelling] of Object.entries(SPELLINGS)) {
       assert.equal(redactor.text(`a ${spelling} b`), "a [redacted] b", name);
     }
-    const text = 'no key here: inf_k3y+/=&"\\<> but not all of it, %2B, \\u0026';
+    // Under 12 characters of the key in a row, text is text.
+    const text = "no key here: inf_k3y+/=& but not all of it, %2B, \\u0026";
     assert.equal(redactor.text(text), text);
+  });
+
+  it("redacts a fragment of a long key (12 characters of it in a row), split anywhere", async () => {
+    const redactor = new Redactor(KEY);
+    // An excerpt cut inside the key, and the rest of it after the cut, as the client redacts them.
+    const body = new TextEncoder().encode(
+      `{"excerpt":"${KEY.slice(0, 15)}…","tail":"${KEY.slice(-14)}"}\n{"ok":true}\n`,
+    );
+    const expected = '{"excerpt":"[redacted]…","tail":"[redacted]"}\n{"ok":true}\n';
+    assert.equal(redactor.text(new TextDecoder().decode(body)), expected);
+    for (let cut = 1; cut < body.length; cut++) {
+      const text = await new Response(
+        new Blob([body.subarray(0, cut), body.subarray(cut)]).stream().pipeThrough(
+          redactor.stream(),
+        ),
+      ).text();
+      assert.equal(text, expected, `cut at ${cut}`);
+    }
   });
 
   it("takes a short secret (a test key) only where it stands alone, as the client does", async () => {

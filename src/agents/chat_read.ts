@@ -35,6 +35,7 @@ export function fetchChat(
     path: `/chats/${segment(chatId, "chatId")}`,
     action: `get chat "${chatId}"`,
     retry: "idempotent",
+    expect: "object-with-id",
     ...options,
   });
 }

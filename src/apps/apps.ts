@@ -98,6 +98,7 @@ export class Apps {
       path: `/apps/${path}`,
       action: `get app "${ref}"`,
       retry: "idempotent",
+      expect: "object-with-id",
       ...options,
     });
   }

@@ -59,6 +59,7 @@ export class Chats {
       path: `/chats/${segment(id)}`,
       action: `get chat "${id}"`,
       retry: "idempotent",
+      expect: "object-with-id",
       ...options,
     });
   }

@@ -124,6 +124,7 @@ export class Files {
       path: `/files/${segment(id)}`,
       action: `get file "${id}"`,
       retry: "idempotent",
+      expect: "object-with-id",
       ...options,
     });
   }

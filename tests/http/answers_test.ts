@@ -44,6 +44,13 @@ describe("every 2xx answer is checked", () => {
     "tasks.get": ['get task "t1"', (client) => client.tasks.get("t1")],
     "sessions.get": ['get session "s1"', (client) => client.sessions.get("s1")],
     "sessions.keepalive": ['keep session "s1" alive', (client) => client.sessions.keepalive("s1")],
+    "files.get": ['get file "f1"', (client) => client.files.get("f1")],
+    "chats.get": ['get chat "c1"', (client) => client.chats.get("c1")],
+    "apps.get": ['get app "a/b"', (client) => client.apps.get("a/b")],
+    "agent.getChat": [
+      'get chat "c1"',
+      (client) => client.agents.create("a/b@v1").getChat("c1"),
+    ],
   };
   for (const [callName, [action, call]] of Object.entries(CALLS)) {
     for (const [answerName, answer] of Object.entries(BAD)) {

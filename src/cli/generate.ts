@@ -217,10 +217,12 @@ function declaration(
 ): string[] {
   const docLines = [doc, ...describe(schema, defName)].filter((line) => line !== "");
   if (isObjectSchema(schema) && !isFile(schema, context)) {
-    return [
-      ...comment(docLines, ""),
-      `export interface ${name} ${objectType(schema, context, "")}`,
-    ];
+    const body = objectType(schema, context, "");
+    // An object without properties is a `Record<…>`, which only a type alias can name.
+    if (body.startsWith("{")) {
+      return [...comment(docLines, ""), `export interface ${name} ${body}`];
+    }
+    return [...comment(docLines, ""), `export type ${name} = ${body};`];
   }
   return [...comment(docLines, ""), `export type ${name} = ${typeOf(schema, context, "")};`];
 }

@@ -170,6 +170,10 @@ describe("emulator fidelity: POST /run", () => {
       }));
       assert.equal(waited["status_text"], "completed");
       assert.deepEqual(waited.output, { n: 2 });
+      const byQuery = await data(
+        post(emulator, "/run?wait=true", { app: "infsh/echo", input: {} }),
+      );
+      assert.equal(byQuery["status_text"], "completed", "?wait=true like the body's wait");
       const plain = await data(post(emulator, "/apps/run", { app: "infsh/echo", input: {} }));
       assert.ok("events" in plain, "without wait, /apps/run still answers the TaskDTO");
       const bad = await post(emulator, "/run", { app: "infsh/echo", input: {}, wait: "yes" });

@@ -144,7 +144,10 @@ function run(context: RouteContext, slim: boolean): Response | Promise<Response>
   // Serialise now: the reply must show status 1 whatever the runner does next.
   const response = slim ? ok(slimResult(task)) : ok(task);
   // Subscribe before the runner starts, so not even a synchronous end is missed.
-  const ended = body["wait"] === true ? waitForEnd(state, id, context.request.signal) : undefined;
+  // `wait` in the body, or as the query parameter the REST docs show (`?wait=false`).
+  const query = context.url.searchParams.get("wait");
+  const wait = typeof body["wait"] === "boolean" ? body["wait"] : query === "true";
+  const ended = wait ? waitForEnd(state, id, context.request.signal) : undefined;
   // On the session's worker (or a fresh one): files readable, memory kept.
   const placed = onWorker(state, app, lease);
   startTask(state, record, placed.app, context.url.origin, placed.worker);

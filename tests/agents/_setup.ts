@@ -1,28 +1,17 @@
 // Shared helpers of the agent tests: an emulator with a client wired to it in-process.
-import { inference, type InferenceClient } from "../../mod.ts";
-import { createEmulator, type Emulator, type EmulatorOptions } from "../../src/testing/mod.ts";
+import type { InferenceClient } from "../../mod.ts";
+import type { Emulator, EmulatorOptions } from "../../src/testing/mod.ts";
 import { emulatorState } from "../../src/testing/emulator.ts";
+import { KEY, setup as tasksSetup } from "../tasks/_setup.ts";
 
-export const KEY = "inf_test_key_0123456789";
+export { calls, FAST, KEY } from "../tasks/_setup.ts";
 export const API = "https://api.inference.sh";
 
 /** An emulator with fast turns and a client wired to it in-process. */
 export function setup(
   emulatorOptions: EmulatorOptions = {},
 ): { emulator: Emulator; client: InferenceClient; [Symbol.dispose](): void } {
-  const emulator = createEmulator({ stepMs: 1, heartbeatMs: 5, ...emulatorOptions });
-  const client = inference({ apiKey: KEY, fetch: emulator.fetch });
-  return { emulator, client, [Symbol.dispose]: () => emulator.close() };
-}
-
-/** Fast reconnects for tests: no backoff wait. */
-export const FAST = { reconnectDelayMs: 0 } as const;
-
-/** The method and path of every API request the emulator received. */
-export function calls(emulator: Emulator): string[] {
-  return emulator.requests.filter((r) => !r.path.startsWith("/__")).map((r) =>
-    `${r.method} ${r.path}`
-  );
+  return tasksSetup({ stepMs: 1, heartbeatMs: 5, ...emulatorOptions });
 }
 
 /** The parsed JSON bodies of the requests to `method path`. */

@@ -320,18 +320,18 @@ function stepError(
 ): unknown {
   if (signal?.aborted) return signal.reason;
   if (error instanceof UploadError) return error;
-  const options: InferenceErrorOptions = { cause: error };
-  if (error instanceof InferenceError) {
-    Object.assign(options, {
-      status: error.status,
-      code: error.code,
-      title: error.title,
-      detail: error.detail,
-      body: error.body,
-      problem: error.problem,
-    });
-  }
+  const answer = error instanceof InferenceError ? answerFields(error) : {};
   const reason = error instanceof Error ? error.message : String(error);
   const where = step === "create" ? "POST /files" : "the PUT to storage";
-  return new UploadError(`Cannot upload ${label}: ${where} failed: ${reason}`, step, options);
+  return new UploadError(`Cannot upload ${label}: ${where} failed: ${reason}`, {
+    ...answer,
+    cause: error,
+    step,
+  });
+}
+
+/** What an API error says about the answer, for an error that wraps it. */
+export function answerFields(error: InferenceError): InferenceErrorOptions {
+  const { status, code, title, detail, body, problem } = error;
+  return { status, code, title, detail, body, problem };
 }

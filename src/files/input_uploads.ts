@@ -21,7 +21,7 @@
 import { UploadError } from "../errors.ts";
 import type { RequestOptions } from "../http/core.ts";
 import { decodeDataUri, isDataUri } from "./data_uri.ts";
-import type { Files } from "./files.ts";
+import { answerFields, type Files } from "./files.ts";
 import type { FileObject, UploadData } from "./types.ts";
 import { describeValue, isBlob, isReadableStream } from "./upload_source.ts";
 
@@ -79,14 +79,10 @@ export async function uploadInputFiles(
       });
     } catch (error) {
       if (error instanceof UploadError) {
-        throw new UploadError(`${error.message} (the value of '${job.field}')`, error.step, {
-          status: error.status,
-          code: error.code,
-          title: error.title,
-          detail: error.detail,
-          body: error.body,
-          problem: error.problem,
+        throw new UploadError(`${error.message} (the value of '${job.field}')`, {
+          ...answerFields(error),
           cause: error.cause,
+          step: error.step,
           field: job.field,
         });
       }

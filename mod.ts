@@ -33,48 +33,24 @@
  * - Errors: everything the SDK throws for API, transport and stream trouble
  *   extends {@linkcode InferenceError}; bad arguments are a `TypeError` or
  *   `RangeError` before any request.
- * - Every other name is a type those use.
+ * - Webhooks: {@linkcode parseTaskWebhook} and {@linkcode verifyWebhookSignature}.
+ *
+ * This entry has what most code names. Every other type (options and results
+ * of each method, tool JSON and builders, error options) is exported by
+ * `@inferencesh/sdk/types`, e.g. `import type { FollowOptions, ToolCall } from
+ * "@inferencesh/sdk/types"`; the emulator is in `@inferencesh/sdk/testing`, the
+ * proxy in `@inferencesh/sdk/proxy`, and a lean tasks-only client in
+ * `@inferencesh/sdk/tasks`.
  *
  * @module
  */
 
 export { inference, InferenceClient } from "./src/client.ts";
-export type { ClientOptions, FetchLike, ResponseMessage } from "./src/http/config.ts";
-export type { RequestOptions } from "./src/http/core.ts";
-export type {
-  FollowOptions,
-  HandleFollowOptions,
-  RunOptions,
-  Tasks,
-  WaitOptions,
-} from "./src/tasks/tasks.ts";
-export type { ResilienceOptions } from "./src/streaming/options.ts";
-export { InconsistentStateError, LineTooLongError } from "./src/streaming/errors.ts";
-export type {
-  ApiTaskRequest,
-  Infra,
-  Task,
-  TaskDelta,
-  TaskEvent,
-  TaskLog,
-} from "./src/tasks/types.ts";
-export type { Apps } from "./src/apps/apps.ts";
-export type { Chats } from "./src/chats/chats.ts";
-export type { CursorList, ListPage, ListParams } from "./src/lists/cursor_list.ts";
-export type { ApiMethod, ApiRequestOptions } from "./src/request/request.ts";
-export type {
-  App,
-  AppEntry,
-  AppFunctionName,
-  AppInput,
-  AppOutput,
-  AppSignature,
-  AppTaskRequest,
-  AppTypes,
-  AppVersion,
-  RegisteredApp,
-} from "./src/apps/types.ts";
-export type { AccumulatedDelta, ToolCallDelta } from "./src/tasks/delta.ts";
+export type { ClientOptions } from "./src/http/config.ts";
+
+// -- tasks --
+export type { RunOptions, Tasks } from "./src/tasks/tasks.ts";
+export type { ApiTaskRequest, Task } from "./src/tasks/types.ts";
 export {
   isTerminalStatus,
   parseStatus,
@@ -94,46 +70,32 @@ export {
   TaskStatusUnknown,
   TaskStatusUploading,
 } from "./src/tasks/status.ts";
-// -- files and sessions (issue 3) --
-export type { Files } from "./src/files/files.ts";
-export type { FileObject, UploadData, UploadOptions, UploadProgress } from "./src/files/types.ts";
-export type { Session, Sessions } from "./src/sessions/sessions.ts";
-export type { AppSession, SessionOptions, SessionRunOptions } from "./src/sessions/types.ts";
-export { UploadError, type UploadStep } from "./src/errors.ts";
-// -- end files and sessions --
+export { type TaskHandle, taskHandle } from "./src/tasks/handle.ts";
+export type { AppInput, AppOutput, AppTypes } from "./src/apps/types.ts";
 
-// -- agents (issue 4) --
-export type { Agents, CreateAgentOptions } from "./src/agents/agents.ts";
+// -- the other resources --
+export type { Files } from "./src/files/files.ts";
+export type { Session, Sessions } from "./src/sessions/sessions.ts";
+export type { Apps } from "./src/apps/apps.ts";
+export type { Chats } from "./src/chats/chats.ts";
+export type { Agents } from "./src/agents/agents.ts";
 export type { Agent } from "./src/agents/agent.ts";
-export type { ChatStreamOptions, SendMessageOptions } from "./src/agents/agent_options.ts";
-export type { Attachment } from "./src/agents/attachments.ts";
-export type { ToolCall } from "./src/agents/tool_runner.ts";
 export type { AgentReply } from "./src/agents/turn.ts";
-export type { ToolAction } from "./src/agents/chat_api.ts";
-export { AgentTurnError, OutputValidationError } from "./src/agents/errors.ts";
+export type { AgentConfig } from "./src/agents/types.ts";
+
+// -- tools and hooks for agents, and their schema helpers --
 export {
   agentTool,
-  type AgentToolBuilder,
   appTool,
-  type AppToolBuilder,
   callTool,
-  type ClientToolBuilder,
   httpTool,
-  type HttpToolBuilder,
   internalTools,
-  type InternalToolsBuilder,
   mcpTool,
-  type McpToolBuilder,
-  type SchemaToolBuilder,
   tool,
-  type ToolBuilder,
-  type ToolHandler,
   webhookTool,
-  type WebhookToolBuilder,
 } from "./src/agents/tool_builder.ts";
-export { lifecycleHook, type LifecycleHookBuilder } from "./src/agents/hook_builder.ts";
+export { lifecycleHook } from "./src/agents/hook_builder.ts";
 export {
-  type ArgsOf,
   array,
   boolean,
   enumOf,
@@ -141,69 +103,22 @@ export {
   number,
   object,
   optional,
-  type Param,
-  type Params,
-  type ParamType,
-  type ParamValue,
   string,
 } from "./src/agents/schema_helpers.ts";
-export {
-  type InferInput,
-  type InferOutput,
-  type StandardJsonSchemaConverter,
-  type StandardSchemaIssue,
-  type StandardSchemaProps,
-  type StandardSchemaResult,
-  type StandardSchemaV1,
-  withJsonSchema,
-} from "./src/agents/standard_schema.ts";
-export type {
-  AgentConfig,
-  AgentRun,
-  AgentTool,
-  AgentToolConfig,
-  AppTool,
-  Chat,
-  ChatDelta,
-  ChatMessage,
-  ChatMessageContent,
-  ClientTool,
-  CoreApp,
-  HookEvent,
-  HookHandlerType,
-  HookResolution,
-  HttpMethod,
-  HttpTool,
-  InternalToolsConfig,
-  JsonSchema,
-  LifecycleHookConfig,
-  McpTool,
-  OtherTool,
-  OutputSchema,
-  ToolAuth,
-  ToolAuthInput,
-  ToolCallContext,
-  ToolInvocation,
-  WebhookTool,
-} from "./src/agents/types.ts";
-// -- end agents --
+export { withJsonSchema } from "./src/agents/standard_schema.ts";
 
-// -- durable tasks and webhooks (issue 13) --
-export { type TaskHandle, taskHandle } from "./src/tasks/handle.ts";
-export type { ChatWaitOptions } from "./src/agents/wait_chat.ts";
+// -- webhooks --
 export {
   parseTaskWebhook,
-  type ParseTaskWebhookOptions,
   signWebhook,
-  type TaskReader,
-  type VerifyWebhookOptions,
   verifyWebhookSignature,
   WebhookError,
-  type WebhookErrorReason,
   WebhookSignatureError,
 } from "./src/webhooks/mod.ts";
-// -- end durable tasks and webhooks --
 
+// -- errors --
+export { InconsistentStateError, LineTooLongError } from "./src/streaming/errors.ts";
+export { AgentTurnError, OutputValidationError } from "./src/agents/errors.ts";
 export {
   APIConnectionError,
   ApiConnectionError,
@@ -212,25 +127,21 @@ export {
   AuthenticationError,
   BadRequestError,
   ConflictError,
-  type ErrorContext,
   GoneError,
   InferenceError,
-  type InferenceErrorOptions,
   InternalServerError,
   isSessionError,
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,
-  type RequirementError,
   RequirementsNotMetError,
   SessionEndedError,
-  type SessionErrorOptions,
   SessionExpiredError,
   SessionNotFoundError,
   StreamError,
   TimeoutError,
-  type TimeoutPhase,
   UnprocessableEntityError,
+  UploadError,
   VersionMismatchError,
   WorkerLeasedError,
   WorkerLostError,

@@ -36,7 +36,8 @@
  *
  * @example
  * ```ts
- * import { InferenceError, type InferenceErrorOptions } from "@inferencesh/sdk";
+ * import { InferenceError } from "@inferencesh/sdk";
+ * import type { InferenceErrorOptions } from "@inferencesh/sdk/types";
  * const options: InferenceErrorOptions = { status: 404, code: "TASK_NOT_FOUND" };
  * console.log(new InferenceError("Cannot get task", options).code);
  * ```
@@ -63,7 +64,7 @@ export interface InferenceErrorOptions extends ErrorOptions {
  *
  * @example
  * ```ts
- * import type { ErrorContext } from "@inferencesh/sdk";
+ * import type { ErrorContext } from "@inferencesh/sdk/types";
  * const context: ErrorContext = { sessionId: "sess_1" };
  * ```
  */
@@ -237,7 +238,7 @@ export class InternalServerError extends ApiError {}
  *
  * @example
  * ```ts
- * import type { RequirementError } from "@inferencesh/sdk";
+ * import type { RequirementError } from "@inferencesh/sdk/types";
  * const missing: RequirementError = { type: "secret", key: "OPENAI_API_KEY", message: "required" };
  * ```
  */
@@ -328,7 +329,8 @@ export class RateLimitError extends ApiError {
  *
  * @example
  * ```ts
- * import { SessionExpiredError, type SessionErrorOptions } from "@inferencesh/sdk";
+ * import { SessionExpiredError } from "@inferencesh/sdk";
+ * import type { SessionErrorOptions } from "@inferencesh/sdk/types";
  * const options: SessionErrorOptions = { status: 410, sessionId: "sess_1" };
  * console.log(new SessionExpiredError("idle", options).sessionId);
  * ```
@@ -478,7 +480,7 @@ export type APIConnectionError = ApiConnectionError;
  *
  * @example
  * ```ts
- * import type { TimeoutPhase } from "@inferencesh/sdk";
+ * import type { TimeoutPhase } from "@inferencesh/sdk/types";
  * const phase: TimeoutPhase = "idle";
  * ```
  */
@@ -556,7 +558,7 @@ export function excerpt(text: string, max = 120): string {
  *
  * @example
  * ```ts
- * import type { UploadStep } from "@inferencesh/sdk";
+ * import type { UploadStep } from "@inferencesh/sdk/types";
  * const step: UploadStep = "upload";
  * ```
  */

@@ -23,7 +23,7 @@ import type { Chat, ChatDelta, ChatMessage } from "./types.ts";
  *
  * @example
  * ```ts
- * import type { ChatStreamOptions } from "@inferencesh/sdk";
+ * import type { ChatStreamOptions } from "@inferencesh/sdk/types";
  * const streamed: ChatStreamOptions = { idleTimeoutMs: 15_000, maxReconnects: 10 };
  * const polled: ChatStreamOptions = { stream: false, pollIntervalMs: 1_000 }; // e.g. in a Worker
  * ```
@@ -48,7 +48,7 @@ export interface ChatStreamOptions extends ResilienceOptions {
  *
  * @example
  * ```ts
- * import type { SendMessageOptions } from "@inferencesh/sdk";
+ * import type { SendMessageOptions } from "@inferencesh/sdk/types";
  * const options: SendMessageOptions = {
  *   onDelta: (_delta, soFar) => console.log(soFar.response),
  *   signal: AbortSignal.timeout(120_000),

@@ -18,7 +18,7 @@ import { type ChatWaitOptions, waitForChat } from "./wait_chat.ts";
  *
  * @example
  * ```ts
- * import type { CreateAgentOptions } from "@inferencesh/sdk";
+ * import type { CreateAgentOptions } from "@inferencesh/sdk/types";
  * const options: CreateAgentOptions = { name: "support-bot", context: { tenant: "t1" } };
  * ```
  */

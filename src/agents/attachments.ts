@@ -15,7 +15,7 @@
  *
  * @example
  * ```ts
- * import type { Attachment } from "@inferencesh/sdk";
+ * import type { Attachment } from "@inferencesh/sdk/types";
  * const attachments: Attachment[] = [
  *   new Blob(["hello"], { type: "text/plain" }),
  *   { uri: "https://example.com/cat.png", "content_type": "image/png" },

@@ -14,7 +14,7 @@ import type { ChatMessage } from "./types.ts";
  *
  * @example
  * ```ts
- * import type { ToolAction } from "@inferencesh/sdk";
+ * import type { ToolAction } from "@inferencesh/sdk/types";
  * const answer: ToolAction = { action: { type: "confirm", payload: { a: 1 } }, "form_data": { name: "J" } };
  * ```
  */

@@ -15,7 +15,7 @@ import type { StandardSchemaIssue } from "./standard_schema.ts";
  *
  * @example
  * ```ts
- * import type { ParamType } from "@inferencesh/sdk";
+ * import type { ParamType } from "@inferencesh/sdk/types";
  * const type: ParamType = "integer";
  * ```
  */
@@ -30,7 +30,8 @@ export type ParamType = "string" | "number" | "integer" | "boolean" | "object" |
  *
  * @example
  * ```ts
- * import { type Param, string } from "@inferencesh/sdk";
+ * import { string } from "@inferencesh/sdk";
+ * import type { Param } from "@inferencesh/sdk/types";
  * const city: Param<string> = string("City name");
  * ```
  */
@@ -56,7 +57,8 @@ export interface Param<T = unknown> {
  *
  * @example
  * ```ts
- * import { integer, type Params, string } from "@inferencesh/sdk";
+ * import { integer, string } from "@inferencesh/sdk";
+ * import type { Params } from "@inferencesh/sdk/types";
  * const params: Params = { city: string("City name"), days: integer("Days") };
  * ```
  */
@@ -69,7 +71,8 @@ export type Params = Readonly<Record<string, Param>>;
  *
  * @example
  * ```ts
- * import { type ParamValue, string } from "@inferencesh/sdk";
+ * import { string } from "@inferencesh/sdk";
+ * import type { ParamValue } from "@inferencesh/sdk/types";
  * const city = string("City");
  * const value: ParamValue<typeof city> = "Paris";
  * ```
@@ -84,7 +87,8 @@ export type ParamValue<P> = P extends Param<infer T> ? T : never;
  *
  * @example
  * ```ts
- * import { type ArgsOf, integer, optional, string } from "@inferencesh/sdk";
+ * import { integer, optional, string } from "@inferencesh/sdk";
+ * import type { ArgsOf } from "@inferencesh/sdk/types";
  * const params = { city: string("City"), days: optional(integer("Days")) };
  * const args: ArgsOf<typeof params> = { city: "Paris" };
  * ```

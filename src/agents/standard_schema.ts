@@ -13,7 +13,7 @@
  *
  * @example
  * ```ts
- * import type { StandardSchemaIssue } from "@inferencesh/sdk";
+ * import type { StandardSchemaIssue } from "@inferencesh/sdk/types";
  * const issue: StandardSchemaIssue = { message: "Expected string", path: ["city"] };
  * ```
  */
@@ -31,7 +31,7 @@ export interface StandardSchemaIssue {
  *
  * @example
  * ```ts
- * import type { StandardSchemaResult } from "@inferencesh/sdk";
+ * import type { StandardSchemaResult } from "@inferencesh/sdk/types";
  * const ok: StandardSchemaResult<number> = { value: 1 };
  * const bad: StandardSchemaResult<number> = { issues: [{ message: "Expected number" }] };
  * ```
@@ -46,7 +46,7 @@ export type StandardSchemaResult<Output> =
  *
  * @example
  * ```ts
- * import type { StandardJsonSchemaConverter } from "@inferencesh/sdk";
+ * import type { StandardJsonSchemaConverter } from "@inferencesh/sdk/types";
  * const converter: StandardJsonSchemaConverter = {
  *   input: () => ({ type: "object", properties: {}, required: [] }),
  *   output: () => ({ type: "object", properties: {}, required: [] }),
@@ -70,7 +70,7 @@ export interface StandardJsonSchemaConverter {
  *
  * @example
  * ```ts
- * import type { StandardSchemaProps } from "@inferencesh/sdk";
+ * import type { StandardSchemaProps } from "@inferencesh/sdk/types";
  * const props: StandardSchemaProps<string> = {
  *   version: 1,
  *   vendor: "hand-made",
@@ -103,7 +103,7 @@ export interface StandardSchemaProps<Input = unknown, Output = Input> {
  *
  * @example A zod schema is a Standard Schema
  * ```ts
- * import type { StandardSchemaV1 } from "@inferencesh/sdk";
+ * import type { StandardSchemaV1 } from "@inferencesh/sdk/types";
  * import { z } from "zod";
  *
  * const city: StandardSchemaV1<{ city: string }> = z.object({ city: z.string() });
@@ -121,7 +121,7 @@ export interface StandardSchemaV1<Input = unknown, Output = Input> {
  *
  * @example
  * ```ts
- * import type { InferOutput } from "@inferencesh/sdk";
+ * import type { InferOutput } from "@inferencesh/sdk/types";
  * import { z } from "zod";
  *
  * const weather = z.object({ celsius: z.number() });
@@ -139,7 +139,7 @@ export type InferOutput<Schema extends StandardSchemaV1> = NonNullable<
  *
  * @example
  * ```ts
- * import type { InferInput } from "@inferencesh/sdk";
+ * import type { InferInput } from "@inferencesh/sdk/types";
  * import { z } from "zod";
  *
  * const weather = z.object({ celsius: z.number() });
@@ -196,7 +196,8 @@ export function jsonSchemaOf(schema: StandardSchemaV1, field: string): Record<st
  *
  * @example
  * ```ts
- * import { type StandardSchemaV1, tool, withJsonSchema } from "@inferencesh/sdk";
+ * import { tool, withJsonSchema } from "@inferencesh/sdk";
+ * import type { StandardSchemaV1 } from "@inferencesh/sdk/types";
  *
  * const city: StandardSchemaV1<{ city: string }> = {
  *   "~standard": {

@@ -51,7 +51,7 @@ import type {
  *
  * @example
  * ```ts
- * import type { ToolHandler } from "@inferencesh/sdk";
+ * import type { ToolHandler } from "@inferencesh/sdk/types";
  * const handler: ToolHandler<{ city: string }> = ({ city }) => `Sunny in ${city}`;
  * ```
  */
@@ -146,7 +146,8 @@ function checkRecord(value: unknown, field: string): asserts value is Record<str
  *
  * @example
  * ```ts
- * import { tool, type ToolBuilder } from "@inferencesh/sdk";
+ * import { tool } from "@inferencesh/sdk";
+ * import type { ToolBuilder } from "@inferencesh/sdk/types";
  * const builder: ToolBuilder = tool("ping").description("Ping").requireApproval();
  * ```
  */
@@ -242,7 +243,8 @@ export abstract class ToolBuilder {
  *
  * @example
  * ```ts
- * import { number, type SchemaToolBuilder, webhookTool } from "@inferencesh/sdk";
+ * import { number, webhookTool } from "@inferencesh/sdk";
+ * import type { SchemaToolBuilder } from "@inferencesh/sdk/types";
  * const builder: SchemaToolBuilder = webhookTool("notify", "https://example.com/hook");
  * builder.param("count", number("How many"));
  * ```

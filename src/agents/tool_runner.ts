@@ -15,7 +15,7 @@ import type { ChatMessage, ClientTool, ToolCallContext, ToolInvocation } from ".
  *
  * @example
  * ```ts
- * import type { ToolCall } from "@inferencesh/sdk";
+ * import type { ToolCall } from "@inferencesh/sdk/types";
  * const onToolCall = (call: ToolCall): void => {
  *   if (!call.handled) console.log(`answer ${call.name} with submitToolResult("${call.id}", …)`);
  * };

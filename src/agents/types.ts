@@ -12,7 +12,7 @@ import type { StandardSchemaV1 } from "./standard_schema.ts";
  *
  * @example
  * ```ts
- * import type { JsonSchema } from "@inferencesh/sdk";
+ * import type { JsonSchema } from "@inferencesh/sdk/types";
  * const schema: JsonSchema = { type: "object", properties: { a: { type: "string" } }, required: ["a"] };
  * ```
  */
@@ -23,7 +23,8 @@ export type JsonSchema = Record<string, unknown>;
  *
  * @example
  * ```ts
- * import { tool, type ToolCallContext } from "@inferencesh/sdk";
+ * import { tool } from "@inferencesh/sdk";
+ * import type { ToolCallContext } from "@inferencesh/sdk/types";
  * const slow = tool("slow")
  *   .handler(async (_args, context: ToolCallContext) => {
  *     await new Promise((resolve) => setTimeout(resolve, 1, context.signal));
@@ -49,7 +50,8 @@ export interface ToolCallContext {
  *
  * @example Built with the tool builder
  * ```ts
- * import { type ClientTool, string, tool } from "@inferencesh/sdk";
+ * import { string, tool } from "@inferencesh/sdk";
+ * import type { ClientTool } from "@inferencesh/sdk/types";
  * const weather: ClientTool = tool("get_weather")
  *   .description("Get current weather")
  *   .params({ city: string("City name") })
@@ -83,7 +85,8 @@ export interface ClientTool {
  *
  * @example
  * ```ts
- * import { type AppTool, appTool } from "@inferencesh/sdk";
+ * import { appTool } from "@inferencesh/sdk";
+ * import type { AppTool } from "@inferencesh/sdk/types";
  * const image: AppTool = appTool("gen", "infsh/flux@abc").description("Generate").build();
  * ```
  */
@@ -118,7 +121,8 @@ export interface AppTool {
  *
  * @example
  * ```ts
- * import { type AgentTool, agentTool } from "@inferencesh/sdk";
+ * import { agentTool } from "@inferencesh/sdk";
+ * import type { AgentTool } from "@inferencesh/sdk/types";
  * const research: AgentTool = agentTool("researcher", "acme/research@v1").build();
  * ```
  */
@@ -142,7 +146,8 @@ export interface AgentTool {
  *
  * @example
  * ```ts
- * import { string, type WebhookTool, webhookTool } from "@inferencesh/sdk";
+ * import { string, webhookTool } from "@inferencesh/sdk";
+ * import type { WebhookTool } from "@inferencesh/sdk/types";
  * const notify: WebhookTool = webhookTool("notify", "https://example.com/hook")
  *   .params({ msg: string("Message") })
  *   .build();
@@ -168,7 +173,7 @@ export interface WebhookTool {
  *
  * @example
  * ```ts
- * import type { HttpMethod } from "@inferencesh/sdk";
+ * import type { HttpMethod } from "@inferencesh/sdk/types";
  * const method: HttpMethod = "GET";
  * ```
  */
@@ -182,7 +187,7 @@ export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
  *
  * @example
  * ```ts
- * import type { ToolAuth } from "@inferencesh/sdk";
+ * import type { ToolAuth } from "@inferencesh/sdk/types";
  * const google: ToolAuth = { type: "integration", provider: "google", "integration_id": "integ_1" };
  * const key: ToolAuth = { type: "api_key", secret: "MY_KEY", header: "X-API-Key" };
  * const token: ToolAuth = { type: "bearer", secret: "MY_TOKEN" };
@@ -219,7 +224,7 @@ export type ToolAuth =
  *
  * @example
  * ```ts
- * import type { ToolAuthInput } from "@inferencesh/sdk";
+ * import type { ToolAuthInput } from "@inferencesh/sdk/types";
  * const a: ToolAuthInput = { type: "bearer", secret: "MY_TOKEN" };
  * const b: ToolAuthInput = { apiKey: "MY_KEY" }; // header: "X-API-Key"
  * const c: ToolAuthInput = { integration: "google", integrationId: "integ_1" };
@@ -251,7 +256,8 @@ export type ToolAuthInput =
  *
  * @example
  * ```ts
- * import { type HttpTool, httpTool, number } from "@inferencesh/sdk";
+ * import { httpTool, number } from "@inferencesh/sdk";
+ * import type { HttpTool } from "@inferencesh/sdk/types";
  * const fetchData: HttpTool = httpTool("fetch", "https://api.example.com/data")
  *   .method("GET")
  *   .auth({ type: "bearer", secret: "MY_TOKEN" })
@@ -290,7 +296,8 @@ export interface HttpTool {
  *
  * @example
  * ```ts
- * import { type McpTool, mcpTool } from "@inferencesh/sdk";
+ * import { mcpTool } from "@inferencesh/sdk";
+ * import type { McpTool } from "@inferencesh/sdk/types";
  * const search: McpTool = mcpTool("notion_search", "integ_1", "search").description("Search").build();
  * ```
  */
@@ -314,7 +321,7 @@ export interface McpTool {
  *
  * @example
  * ```ts
- * import type { OtherTool } from "@inferencesh/sdk";
+ * import type { OtherTool } from "@inferencesh/sdk/types";
  * const recall: OtherTool = {
  *   name: "memory_get",
  *   type: "internal",
@@ -336,7 +343,8 @@ export interface OtherTool {
  *
  * @example
  * ```ts
- * import { type AgentToolConfig, agentTool, string, tool } from "@inferencesh/sdk";
+ * import { agentTool, string, tool } from "@inferencesh/sdk";
+ * import type { AgentToolConfig } from "@inferencesh/sdk/types";
  * const tools: AgentToolConfig[] = [
  *   tool("get_weather").params({ city: string("City") }).handler(() => "sunny").build(),
  *   agentTool("researcher", "acme/research@v1").build(),
@@ -357,7 +365,7 @@ export type AgentToolConfig =
  *
  * @example
  * ```ts
- * import type { InternalToolsConfig } from "@inferencesh/sdk";
+ * import type { InternalToolsConfig } from "@inferencesh/sdk/types";
  * const internal: InternalToolsConfig = { memory: true, finish: true };
  * ```
  */
@@ -387,7 +395,7 @@ export interface InternalToolsConfig {
  *
  * @example
  * ```ts
- * import type { HookEvent } from "@inferencesh/sdk";
+ * import type { HookEvent } from "@inferencesh/sdk/types";
  * const event: HookEvent = "agent.turn_start";
  * ```
  */
@@ -409,7 +417,7 @@ export type HookEvent =
  *
  * @example
  * ```ts
- * import type { HookHandlerType } from "@inferencesh/sdk";
+ * import type { HookHandlerType } from "@inferencesh/sdk/types";
  * const type: HookHandlerType = "webhook";
  * ```
  */
@@ -420,7 +428,7 @@ export type HookHandlerType = "webhook" | "task" | "gate";
  *
  * @example
  * ```ts
- * import type { HookResolution } from "@inferencesh/sdk";
+ * import type { HookResolution } from "@inferencesh/sdk/types";
  * const resolution: HookResolution = "deny";
  * ```
  */
@@ -432,7 +440,8 @@ export type HookResolution = "allow" | "deny";
  *
  * @example
  * ```ts
- * import { lifecycleHook, type LifecycleHookConfig } from "@inferencesh/sdk";
+ * import { lifecycleHook } from "@inferencesh/sdk";
+ * import type { LifecycleHookConfig } from "@inferencesh/sdk/types";
  * const onTurn: LifecycleHookConfig = lifecycleHook("agent.turn_start")
  *   .webhook("https://example.com/on-turn")
  *   .build();
@@ -460,7 +469,7 @@ export interface LifecycleHookConfig {
  *
  * @example
  * ```ts
- * import type { CoreApp } from "@inferencesh/sdk";
+ * import type { CoreApp } from "@inferencesh/sdk/types";
  * const a: CoreApp = "infsh/claude-sonnet-4@abc123";
  * const b: CoreApp = { ref: "infsh/claude-sonnet-4@abc123", setup: { temperature: 0 } };
  * ```
@@ -484,7 +493,7 @@ export type CoreApp = string | {
  *
  * @example
  * ```ts
- * import type { OutputSchema } from "@inferencesh/sdk";
+ * import type { OutputSchema } from "@inferencesh/sdk/types";
  * import { z } from "zod";
  *
  * const typed: OutputSchema<{ summary: string }> = z.object({ summary: z.string() });
@@ -551,7 +560,7 @@ export interface AgentConfig<Output = unknown> {
  *
  * @example
  * ```ts
- * import type { ChatMessageContent } from "@inferencesh/sdk";
+ * import type { ChatMessageContent } from "@inferencesh/sdk/types";
  * const part: ChatMessageContent = { type: "text", text: "Hello" };
  * ```
  */
@@ -577,7 +586,7 @@ export interface ChatMessageContent {
  *
  * @example
  * ```ts
- * import type { ToolInvocation } from "@inferencesh/sdk";
+ * import type { ToolInvocation } from "@inferencesh/sdk/types";
  * const call: ToolInvocation = {
  *   id: "tinv_1",
  *   type: "client",
@@ -610,7 +619,7 @@ export interface ToolInvocation {
  *
  * @example
  * ```ts
- * import type { ChatMessage } from "@inferencesh/sdk";
+ * import type { ChatMessage } from "@inferencesh/sdk/types";
  * const message: ChatMessage = {
  *   id: "msg_1",
  *   "chat_id": "chat_1",
@@ -645,7 +654,7 @@ export interface ChatMessage {
  *
  * @example
  * ```ts
- * import type { AgentRun } from "@inferencesh/sdk";
+ * import type { AgentRun } from "@inferencesh/sdk/types";
  * const run: AgentRun = { id: "run_1", state: "working" };
  * ```
  */
@@ -667,7 +676,7 @@ export interface AgentRun {
  *
  * @example
  * ```ts
- * import type { Chat } from "@inferencesh/sdk";
+ * import type { Chat } from "@inferencesh/sdk/types";
  * const chat: Chat = { id: "chat_1", status: "idle", "chat_messages": [] };
  * ```
  */
@@ -691,7 +700,7 @@ export interface Chat {
  *
  * @example
  * ```ts
- * import type { ChatDelta } from "@inferencesh/sdk";
+ * import type { ChatDelta } from "@inferencesh/sdk/types";
  * const delta: ChatDelta = { delta: { response: "Hel" }, seq: 1, "resource_id": "msg_2" };
  * ```
  */

@@ -19,7 +19,7 @@ import type { Chat } from "./types.ts";
  *
  * @example
  * ```ts
- * import type { ChatWaitOptions } from "@inferencesh/sdk";
+ * import type { ChatWaitOptions } from "@inferencesh/sdk/types";
  * const options: ChatWaitOptions = { timeoutMs: 25_000, pollIntervalMs: 1_000 };
  * ```
  */

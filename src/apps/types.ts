@@ -46,7 +46,7 @@ export interface AppTypes {}
  *
  * @example
  * ```ts
- * import type { AppSignature } from "@inferencesh/sdk";
+ * import type { AppSignature } from "@inferencesh/sdk/types";
  * type Upscale = {
  *   input: { image: Blob | string; scale?: number };
  *   output: { image: string };
@@ -72,7 +72,7 @@ export interface AppSignature {
  *
  * @example
  * ```ts
- * import type { RegisteredApp } from "@inferencesh/sdk";
+ * import type { RegisteredApp } from "@inferencesh/sdk/types";
  * function run(app: RegisteredApp | (string & {})): string {
  *   return app;
  * }
@@ -87,7 +87,7 @@ export type RegisteredApp = (keyof AppTypes & string) | `${keyof AppTypes & stri
  *
  * @example
  * ```ts
- * import type { AppEntry } from "@inferencesh/sdk";
+ * import type { AppEntry } from "@inferencesh/sdk/types";
  * type None = AppEntry<"someone/unregistered">; // never
  * const registered: [None] extends [never] ? false : true = false;
  * console.log(registered);
@@ -104,7 +104,7 @@ export type AppEntry<Ref extends string> =
  *
  * @example
  * ```ts
- * import type { AppFunctionName } from "@inferencesh/sdk";
+ * import type { AppFunctionName } from "@inferencesh/sdk/types";
  * const name: AppFunctionName<"infsh/echo"> | undefined = undefined;
  * console.log(name);
  * ```
@@ -160,7 +160,7 @@ export type AppOutput<Ref extends string, Fn extends string | undefined = undefi
  *
  * @example
  * ```ts
- * import type { AppTaskRequest } from "@inferencesh/sdk";
+ * import type { AppTaskRequest } from "@inferencesh/sdk/types";
  * const request: AppTaskRequest<"someone/unregistered"> = {
  *   app: "someone/unregistered",
  *   input: { anything: 1 },
@@ -190,7 +190,7 @@ export type AppTaskRequest<Ref extends string, Fn extends string | undefined = u
  *
  * @example
  * ```ts
- * import type { AppVersion } from "@inferencesh/sdk";
+ * import type { AppVersion } from "@inferencesh/sdk/types";
  * function secrets(version: AppVersion): string[] {
  *   return (version.required_secrets ?? []).filter((s) => !s.optional).map((s) => s.key);
  * }
@@ -239,7 +239,7 @@ export interface AppVersion {
  *
  * @example
  * ```ts
- * import type { App } from "@inferencesh/sdk";
+ * import type { App } from "@inferencesh/sdk/types";
  * function reference(app: App): string {
  *   return `${app.namespace}/${app.name}`;
  * }

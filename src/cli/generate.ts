@@ -65,7 +65,7 @@ interface Context {
  *
  * @example
  * ```ts
- * import type { App } from "@inferencesh/sdk";
+ * import type { App } from "@inferencesh/sdk/types";
  * import { generateAppTypes } from "./generate.ts";
  *
  * const app: App = {

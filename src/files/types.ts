@@ -13,7 +13,7 @@ import type { RequestOptions } from "../http/core.ts";
  *
  * @example
  * ```ts
- * import type { FileObject } from "@inferencesh/sdk";
+ * import type { FileObject } from "@inferencesh/sdk/types";
  * function show(file: FileObject) {
  *   console.log(file.uri, file.content_type, file.size);
  * }
@@ -49,7 +49,7 @@ export interface FileObject {
  *
  * @example
  * ```ts
- * import type { UploadData } from "@inferencesh/sdk";
+ * import type { UploadData } from "@inferencesh/sdk/types";
  * const inputs: UploadData[] = [
  *   new Blob(["hello"], { type: "text/plain" }),
  *   new Uint8Array([1, 2, 3]),
@@ -70,7 +70,7 @@ export type UploadData =
  *
  * @example
  * ```ts
- * import type { UploadProgress } from "@inferencesh/sdk";
+ * import type { UploadProgress } from "@inferencesh/sdk/types";
  * const show = ({ loaded, total }: UploadProgress) =>
  *   console.log(total ? `${Math.round((100 * loaded) / total)} %` : `${loaded} bytes`);
  * ```
@@ -89,7 +89,7 @@ export interface UploadProgress {
  *
  * @example
  * ```ts
- * import type { UploadOptions } from "@inferencesh/sdk";
+ * import type { UploadOptions } from "@inferencesh/sdk/types";
  * const options: UploadOptions = {
  *   filename: "photo.png",
  *   public: false,

@@ -13,7 +13,7 @@ import { isSendableSecret } from "./redact.ts";
  *
  * @example
  * ```ts
- * import type { FetchLike } from "@inferencesh/sdk";
+ * import type { FetchLike } from "@inferencesh/sdk/types";
  * const logged: FetchLike = (input, init) => {
  *   console.log(init?.method ?? "GET", String(input));
  *   return fetch(input, init);
@@ -28,7 +28,7 @@ export type FetchLike = (input: string | URL | Request, init?: RequestInit) => P
  *
  * @example
  * ```ts
- * import type { ResponseMessage } from "@inferencesh/sdk";
+ * import type { ResponseMessage } from "@inferencesh/sdk/types";
  * const notice: ResponseMessage = { level: "warning", code: "concurrency_limit", message: "3 tasks queued" };
  * ```
  */

@@ -51,7 +51,7 @@ export type Expect = "any" | "none" | "object" | "object-with-id" | "array";
  *
  * @example
  * ```ts
- * import type { RequestOptions } from "@inferencesh/sdk";
+ * import type { RequestOptions } from "@inferencesh/sdk/types";
  * const options: RequestOptions = { signal: AbortSignal.timeout(5_000), maxRetries: 0 };
  * ```
  */

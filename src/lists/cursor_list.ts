@@ -14,7 +14,7 @@ import type { HttpClient, RequestOptions } from "../http/core.ts";
  *
  * @example
  * ```ts
- * import type { ListParams } from "@inferencesh/sdk";
+ * import type { ListParams } from "@inferencesh/sdk/types";
  * const params: ListParams = {
  *   limit: 50,
  *   filters: [{ field: "status", operator: "eq", value: 10 }],
@@ -53,7 +53,8 @@ export interface ListParams {
  *
  * @example
  * ```ts
- * import type { ListPage, Task } from "@inferencesh/sdk";
+ * import type { Task } from "@inferencesh/sdk";
+ * import type { ListPage } from "@inferencesh/sdk/types";
  * function more(page: ListPage<Task>): string | undefined {
  *   return page.has_next ? page.next_cursor : undefined;
  * }

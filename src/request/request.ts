@@ -12,7 +12,7 @@ import type { HttpClient, RequestOptions } from "../http/core.ts";
  *
  * @example
  * ```ts
- * import type { ApiRequestOptions } from "@inferencesh/sdk";
+ * import type { ApiRequestOptions } from "@inferencesh/sdk/types";
  * const options: ApiRequestOptions = {
  *   body: { limit: 10 },
  *   query: { include_private: true },
@@ -41,7 +41,7 @@ export interface ApiRequestOptions extends RequestOptions {
  *
  * @example
  * ```ts
- * import type { ApiMethod } from "@inferencesh/sdk";
+ * import type { ApiMethod } from "@inferencesh/sdk/types";
  * const method: ApiMethod = "POST";
  * ```
  */

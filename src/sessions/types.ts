@@ -14,7 +14,7 @@ import type { Infra } from "../tasks/types.ts";
  *
  * @example
  * ```ts
- * import type { AppSession } from "@inferencesh/sdk";
+ * import type { AppSession } from "@inferencesh/sdk/types";
  * function show(session: AppSession) {
  *   console.log(session.id, session.status, session.expires_at, session.call_count);
  * }
@@ -54,7 +54,7 @@ export interface AppSession {
  *
  * @example
  * ```ts
- * import type { SessionOptions } from "@inferencesh/sdk";
+ * import type { SessionOptions } from "@inferencesh/sdk/types";
  * const options: SessionOptions = { timeout: 300, setup: { model: "schnell" } };
  * ```
  */
@@ -78,7 +78,7 @@ export interface SessionOptions {
  *
  * @example
  * ```ts
- * import type { SessionRunOptions } from "@inferencesh/sdk";
+ * import type { SessionRunOptions } from "@inferencesh/sdk/types";
  * const options: SessionRunOptions = { function: "generate", onUpdate: (t) => console.log(t.status) };
  * ```
  *

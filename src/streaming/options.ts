@@ -21,7 +21,7 @@ import { DEFAULT_MAX_LINE_BYTES } from "./values.ts";
  *
  * @example
  * ```ts
- * import type { ResilienceOptions } from "@inferencesh/sdk";
+ * import type { ResilienceOptions } from "@inferencesh/sdk/types";
  * const options: ResilienceOptions = {
  *   idleTimeoutMs: 15_000,
  *   maxReconnects: 10,

@@ -11,7 +11,7 @@
  *
  * @example
  * ```ts
- * import type { ToolCallDelta } from "@inferencesh/sdk";
+ * import type { ToolCallDelta } from "@inferencesh/sdk/types";
  * const call: ToolCallDelta = { index: 0, function: { name: "get_weather", arguments: "{\"ci" } };
  * ```
  */

@@ -37,7 +37,7 @@ import { checkListParams, CursorList, listPages, type ListParams } from "../list
  *
  * @example
  * ```ts
- * import type { FollowOptions } from "@inferencesh/sdk";
+ * import type { FollowOptions } from "@inferencesh/sdk/types";
  * const options: FollowOptions = { idleTimeoutMs: 15_000, maxReconnects: 10 };
  * ```
  */
@@ -100,7 +100,8 @@ export interface RunOptions<Output = unknown> extends FollowOptions {
  *
  * @example
  * ```ts
- * import type { HandleFollowOptions, TaskHandle } from "@inferencesh/sdk";
+ * import type { TaskHandle } from "@inferencesh/sdk";
+ * import type { HandleFollowOptions } from "@inferencesh/sdk/types";
  * let saved: TaskHandle | undefined;
  * const options: HandleFollowOptions = { onHandle: (handle) => (saved = handle) };
  * ```
@@ -119,7 +120,7 @@ export interface HandleFollowOptions extends FollowOptions {
  *
  * @example
  * ```ts
- * import type { WaitOptions } from "@inferencesh/sdk";
+ * import type { WaitOptions } from "@inferencesh/sdk/types";
  * const options: WaitOptions = { timeoutMs: 25_000 };
  * ```
  */

@@ -11,7 +11,7 @@ import type { TaskStatus } from "./status.ts";
  *
  * @example
  * ```ts
- * import type { TaskLog } from "@inferencesh/sdk";
+ * import type { TaskLog } from "@inferencesh/sdk/types";
  * const log: TaskLog = { id: "l1", task_id: "t1", log_type: 4, content: "step 1" };
  * ```
  */
@@ -35,7 +35,7 @@ export interface TaskLog {
  *
  * @example
  * ```ts
- * import type { TaskEvent } from "@inferencesh/sdk";
+ * import type { TaskEvent } from "@inferencesh/sdk/types";
  * const event: TaskEvent = { status: 7, event_time: "2026-01-01T00:00:00Z" };
  * ```
  */
@@ -113,7 +113,7 @@ export interface Task<Output = unknown, Input = unknown> {
  *
  * @example
  * ```ts
- * import type { Infra } from "@inferencesh/sdk";
+ * import type { Infra } from "@inferencesh/sdk/types";
  * const infra: Infra = "cloud";
  * ```
  */
@@ -164,7 +164,7 @@ export interface ApiTaskRequest<Input extends object = Record<string, unknown>> 
  *
  * @example
  * ```ts
- * import type { TaskDelta } from "@inferencesh/sdk";
+ * import type { TaskDelta } from "@inferencesh/sdk/types";
  * const delta: TaskDelta = { delta: { response: "Hel" }, seq: 1 };
  * ```
  */

@@ -15,7 +15,7 @@ import { InferenceError, type InferenceErrorOptions } from "../errors.ts";
  *
  * @example
  * ```ts
- * import type { WebhookErrorReason } from "@inferencesh/sdk";
+ * import type { WebhookErrorReason } from "@inferencesh/sdk/types";
  * const reason: WebhookErrorReason = "wrong_signature";
  * ```
  */

@@ -17,7 +17,8 @@ import { WebhookError } from "./errors.ts";
  *
  * @example
  * ```ts
- * import { inference, type TaskReader } from "@inferencesh/sdk";
+ * import { inference } from "@inferencesh/sdk";
+ * import type { TaskReader } from "@inferencesh/sdk/types";
  * const reader: TaskReader = inference({ apiKey: "inf_..." });
  * ```
  */
@@ -34,7 +35,8 @@ export interface TaskReader {
  *
  * @example
  * ```ts
- * import { inference, type ParseTaskWebhookOptions } from "@inferencesh/sdk";
+ * import { inference } from "@inferencesh/sdk";
+ * import type { ParseTaskWebhookOptions } from "@inferencesh/sdk/types";
  * const options: ParseTaskWebhookOptions = { client: inference({ apiKey: "inf_..." }) };
  * ```
  */

@@ -13,7 +13,7 @@ import { timingSafeEqual } from "./timing_safe_equal.ts";
  *
  * @example
  * ```ts
- * import type { VerifyWebhookOptions } from "@inferencesh/sdk";
+ * import type { VerifyWebhookOptions } from "@inferencesh/sdk/types";
  * const options: VerifyWebhookOptions = { header: "x-webhook-signature" };
  * ```
  */

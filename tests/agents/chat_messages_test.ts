@@ -4,7 +4,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { z } from "zod";
-import { type ChatDelta, inference, string, tool } from "../../mod.ts";
+import { inference, string, tool } from "../../mod.ts";
+import type { ChatDelta } from "../../src/types.ts";
 import { readChat } from "../../src/agents/chat_read.ts";
 import { HttpClient } from "../../src/http/core.ts";
 import { resolveConfig } from "../../src/http/config.ts";

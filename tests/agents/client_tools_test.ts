@@ -1,7 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { z } from "zod";
-import { string, tool, type ToolCall, type ToolCallContext } from "../../mod.ts";
+import { string, tool } from "../../mod.ts";
+import type { ToolCall, ToolCallContext } from "../../src/types.ts";
 import { bodies, calls, openStreams, setup } from "./_setup.ts";
 
 const WEATHER = "What is the weather in Paris?";

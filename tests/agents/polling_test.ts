@@ -4,15 +4,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { z } from "zod";
-import {
-  type ChatDelta,
-  type ChatMessage,
-  inference,
-  InternalServerError,
-  NotFoundError,
-  string,
-  tool,
-} from "../../mod.ts";
+import { inference, InternalServerError, NotFoundError, string, tool } from "../../mod.ts";
+import type { ChatDelta, ChatMessage } from "../../src/types.ts";
 import { calls, chatSubscribers, FAST, get, hangGuard, KEY, setup, until } from "./_setup.ts";
 
 const LONG = "Please tell me a rather long story about a lighthouse keeper and the sea";

@@ -1,7 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { z } from "zod";
-import { AgentTurnError, type ChatDelta, StreamError, string, tool } from "../../mod.ts";
+import { AgentTurnError, StreamError, string, tool } from "../../mod.ts";
+import type { ChatDelta } from "../../src/types.ts";
 import { TurnGate } from "../../src/agents/turn_gate.ts";
 import { bodies, calls, chatSubscribers, FAST, openStreams, setup, until } from "./_setup.ts";
 

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { Chat, ChatDelta, ChatMessage } from "../../mod.ts";
+import type { Chat, ChatDelta, ChatMessage } from "../../src/types.ts";
 import { bodies, calls, chatSubscribers, openStreams, setup, until } from "./_setup.ts";
 
 describe("Agent.sendMessage()", () => {

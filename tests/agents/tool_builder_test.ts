@@ -16,13 +16,12 @@ import {
   number,
   object,
   optional,
-  type StandardSchemaV1,
   string,
   tool,
-  type ToolCallContext,
   webhookTool,
   withJsonSchema,
 } from "../../mod.ts";
+import type { StandardSchemaV1, ToolCallContext } from "../../src/types.ts";
 import { bodies, setup } from "./_setup.ts";
 
 // The JSON the official SDK's builders produce, as captured in docs/protocol.md §7.10.

@@ -2,7 +2,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { z } from "zod";
-import { type ChatDelta, type ChatMessage, OutputValidationError } from "../../mod.ts";
+import { OutputValidationError } from "../../mod.ts";
+import type { ChatDelta, ChatMessage } from "../../src/types.ts";
 import type { HttpClient } from "../../src/http/core.ts";
 import { Turn } from "../../src/agents/turn.ts";
 import { ToolRunner } from "../../src/agents/tool_runner.ts";

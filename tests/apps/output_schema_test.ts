@@ -1,12 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { z } from "zod";
-import {
-  OutputValidationError,
-  type StandardSchemaV1,
-  TaskStatusCompleted,
-  TaskStatusFailed,
-} from "../../mod.ts";
+import { OutputValidationError, TaskStatusCompleted, TaskStatusFailed } from "../../mod.ts";
+import type { StandardSchemaV1 } from "../../src/types.ts";
 import { setup } from "../tasks/_setup.ts";
 
 describe("tasks.run with outputSchema", () => {

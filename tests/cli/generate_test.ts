@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import type { App } from "../../mod.ts";
+import type { App } from "../../src/types.ts";
 import { generateAppTypes } from "../../src/cli/generate.ts";
 import { type CliIo, runTypes } from "../../src/cli/types_command.ts";
 import { createEmulator } from "../../src/testing/mod.ts";

@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { inference, string, tool, type ToolCall } from "../../mod.ts";
+import { inference, string, tool } from "../../mod.ts";
+import type { ToolCall } from "../../src/types.ts";
 import { createEmulator } from "../../src/testing/mod.ts";
 
 function setup() {

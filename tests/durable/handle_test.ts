@@ -4,11 +4,11 @@ import {
   inference,
   isTerminalStatus,
   type Task,
-  type TaskDelta,
   type TaskHandle,
   taskHandle,
   TaskStatusCompleted,
 } from "../../mod.ts";
+import type { TaskDelta } from "../../src/types.ts";
 import { calls, setup, until } from "./_setup.ts";
 
 const FAST = { reconnectDelayMs: 0 } as const;

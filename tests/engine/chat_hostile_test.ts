@@ -2,7 +2,8 @@
 // and a wrapper around its fetch answers the chat stream the hostile way.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { type ChatDelta, inference } from "../../mod.ts";
+import { inference } from "../../mod.ts";
+import type { ChatDelta } from "../../src/types.ts";
 import { createEmulator } from "../../src/testing/mod.ts";
 import { FAIL_SAFE_MS } from "../_loopback.ts";
 

@@ -3,7 +3,8 @@
 // makes this test fail.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { inference, type TaskDelta } from "../../mod.ts";
+import { inference } from "../../mod.ts";
+import type { TaskDelta } from "../../src/types.ts";
 import { createEmulator } from "../../src/testing/mod.ts";
 
 describe("deltas replayed after a reconnect", () => {

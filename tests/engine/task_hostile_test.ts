@@ -10,8 +10,8 @@ import {
   LineTooLongError,
   StreamError,
   type Task,
-  type TaskDelta,
 } from "../../mod.ts";
+import type { TaskDelta } from "../../src/types.ts";
 import {
   body,
   deferred,

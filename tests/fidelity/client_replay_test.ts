@@ -3,7 +3,8 @@
 // them.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { inference, type ToolCall } from "../../mod.ts";
+import { inference } from "../../mod.ts";
+import type { ToolCall } from "../../src/types.ts";
 import { createEmulator } from "../../src/testing/mod.ts";
 import { DEFAULT_MAX_LINE_BYTES, NdjsonValueDecoder } from "../../src/streaming/values.ts";
 import { streamOf } from "../_helpers.ts";

@@ -1,13 +1,7 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import {
-  AuthenticationError,
-  InternalServerError,
-  type UploadData,
-  UploadError,
-  type UploadOptions,
-  type UploadProgress,
-} from "../../mod.ts";
+import { AuthenticationError, InternalServerError, UploadError } from "../../mod.ts";
+import type { UploadData, UploadOptions, UploadProgress } from "../../src/types.ts";
 import { Files } from "../../src/files/files.ts";
 import { overrideStreamingSupport } from "../../src/files/upload_source.ts";
 import { resolveConfig } from "../../src/http/config.ts";

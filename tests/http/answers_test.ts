@@ -1,7 +1,8 @@
 /// <reference lib="deno.ns" />
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { inference, InferenceError, RateLimitError, type ResponseMessage } from "../../mod.ts";
+import { inference, InferenceError, RateLimitError } from "../../mod.ts";
+import type { ResponseMessage } from "../../src/types.ts";
 import { resolveConfig } from "../../src/http/config.ts";
 import { HttpClient, MAX_ERROR_BODY_BYTES } from "../../src/http/core.ts";
 import { parseRateLimitReset } from "../../src/http/retry.ts";

@@ -20,6 +20,7 @@ import { inference as taskClient } from "@inferencesh/sdk/tasks";
 import { createProxy } from "@inferencesh/sdk/proxy";
 import { createEmulator, type Emulator } from "@inferencesh/sdk/testing";
 import { main } from "@inferencesh/sdk/cli";
+import type { FileObject } from "@inferencesh/sdk/types";
 
 export async function consumer(): Promise<string[]> {
   const emulator: Emulator = createEmulator({ stepMs: 1 });
@@ -29,7 +30,7 @@ export async function consumer(): Promise<string[]> {
     onDelta: (d, soFar) => void [d.delta.response, soFar.response],
   });
   const lean = taskClient({ apiKey: "k", fetch: emulator.fetch });
-  const file = await client.files.upload(new Uint8Array([1, 2, 3]), { filename: "a.bin" });
+  const file: FileObject = await client.files.upload(new Uint8Array([1, 2, 3]), { filename: "a.bin" });
   const weather = tool("get_weather").description("weather").build();
   const proxy: (request: Request) => Promise<Response> = createProxy({ apiKey: "k" });
   emulator.close();

@@ -30,7 +30,9 @@ export async function consumer(): Promise<string[]> {
     onDelta: (d, soFar) => void [d.delta.response, soFar.response],
   });
   const lean = taskClient({ apiKey: "k", fetch: emulator.fetch });
-  const file: FileObject = await client.files.upload(new Uint8Array([1, 2, 3]), { filename: "a.bin" });
+  const file: FileObject = await client.files.upload(new Uint8Array([1, 2, 3]), {
+    filename: "a.bin",
+  });
   const weather = tool("get_weather").description("weather").build();
   const proxy: (request: Request) => Promise<Response> = createProxy({ apiKey: "k" });
   emulator.close();

@@ -420,8 +420,66 @@ export async function readCapped(
   response: Response,
   limit: number,
 ): Promise<{ text: string; truncated: boolean }> {
-  if (response.body === null) return { text: "", truncated: false };
-  const reader = response.body.getReader();
+  const body = response.body;
+  if (body === null) return { text: "", truncated: false };
+  let byob: ReadableStreamBYOBReader | undefined;
+  try {
+    byob = body.getReader({ mode: "byob" });
+  } catch {
+    // Not a byte stream: read it as it comes.
+  }
+  const { bytes, truncated } = byob
+    ? await readInto(byob, limit, Number(response.headers.get("content-length")))
+    : await readChunks(body.getReader(), limit);
+  // `stream: true` drops a character cut in half at the cap instead of mangling it.
+  const text = new TextDecoder().decode(bytes, { stream: truncated });
+  return { text: truncated ? `${text}… (truncated at ${limit} bytes)` : text, truncated };
+}
+
+/**
+ * Reads a byte stream into one buffer, grown as needed (sized from
+ * `Content-Length` at first, at most 1 MiB of it): no buffer per read (a
+ * default read of a Deno fetch body allocates 64 KiB), none to join them.
+ * Reads one byte past `limit` to tell a body over it.
+ */
+async function readInto(
+  reader: ReadableStreamBYOBReader,
+  limit: number,
+  announced: number,
+): Promise<{ bytes: Uint8Array; truncated: boolean }> {
+  const most = limit + 1;
+  const first = announced >= 0 ? Math.min(announced + 1, 1024 * 1024) : 0;
+  let buffer = new ArrayBuffer(Math.min(most, Math.max(first, 4096)));
+  let size = 0;
+  let truncated = false;
+  try {
+    while (true) {
+      if (size === buffer.byteLength) {
+        if (size === most) break;
+        const bigger = new ArrayBuffer(Math.min(most, size * 2));
+        new Uint8Array(bigger).set(new Uint8Array(buffer));
+        buffer = bigger;
+      }
+      const { done, value } = await reader.read(new Uint8Array(buffer, size));
+      // The buffer comes back in the view (moved, not copied); none after a cancel.
+      if (value === undefined) return { bytes: new Uint8Array(0), truncated: false };
+      buffer = value.buffer as ArrayBuffer;
+      if (done) break;
+      size += value.byteLength;
+    }
+    truncated = size > limit;
+  } finally {
+    if (truncated) reader.cancel().catch(() => {});
+    else reader.releaseLock();
+  }
+  return { bytes: new Uint8Array(buffer, 0, Math.min(size, limit)), truncated };
+}
+
+/** Reads a stream of chunks, keeping at most `limit` bytes, and joins them. */
+async function readChunks(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  limit: number,
+): Promise<{ bytes: Uint8Array; truncated: boolean }> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   let truncated = false;
@@ -443,15 +501,14 @@ export async function readCapped(
     if (truncated) reader.cancel().catch(() => {});
     else reader.releaseLock();
   }
+  if (chunks.length === 1) return { bytes: chunks[0]!, truncated };
   const bytes = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) {
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  // `stream: true` drops a character cut in half at the cap instead of mangling it.
-  const text = new TextDecoder().decode(bytes, { stream: truncated });
-  return { text: truncated ? `${text}… (truncated at ${limit} bytes)` : text, truncated };
+  return { bytes, truncated };
 }
 
 /** What one 2xx answer carried: the checked `data`, and the envelope's notices. */

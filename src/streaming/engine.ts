@@ -277,13 +277,15 @@ class ChunkReader {
   async read(): Promise<ReadableStreamReadResult<Uint8Array>> {
     if (!this.#byob) return await this.#default!.read();
     const buffer = this.#buffer ??= new ArrayBuffer(FIRST_BUFFER);
+    // Its size now: reading detaches it (its byteLength becomes 0).
+    const size = buffer.byteLength;
     const result = await this.#byob.read(new Uint8Array(buffer));
     const view = result.value;
     if (view) {
-      // The buffer came back (transferred): read into it again, or into a
-      // bigger one when this read filled it.
-      this.#buffer = view.byteLength === buffer.byteLength && buffer.byteLength < LAST_BUFFER
-        ? new ArrayBuffer(buffer.byteLength * 2)
+      // The buffer came back in the view (moved, not copied): read into it
+      // again, or into a bigger one when this read filled it.
+      this.#buffer = view.byteLength === size && size < LAST_BUFFER
+        ? new ArrayBuffer(size * 2)
         : view.buffer as ArrayBuffer;
     } else {
       this.#buffer = undefined;

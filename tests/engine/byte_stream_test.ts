@@ -115,6 +115,7 @@ describe("byte-stream bodies", () => {
     assert.equal(streamed, Array.from({ length: 50 }, (_, i) => `é${i}😀`).join(""));
     assert.equal(reads.allocated, 0, "every read brought its own buffer");
     assert.ok(reads.intoBuffer > 0);
+    assert.ok(reads.largest > 4 * 1024, `the buffer grows while reads fill it (${reads.largest})`);
     assert.ok(reads.largest <= 64 * 1024, `buffers stay at most 64 KiB (${reads.largest})`);
   });
 

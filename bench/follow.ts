@@ -2,10 +2,11 @@
 /**
  * Following tasks, ours next to the floor (`fetch` + `TextDecoderStream` + an
  * `indexOf` line split + `JSON.parse`, nothing else), in one run: one task with
- * 10k updates and one with 100k deltas (median time of 7 interleaved runs,
- * ours ÷ floor); 1,000 concurrent streamed tasks (wall, CPU, RSS per task,
- * event-loop lag); 1,000 polled tasks (the busiest 100 ms ÷ the configured
- * rate, median of the rounds). The server runs in its own process
+ * 10k updates and one with 100k deltas (median time of 15 interleaved runs,
+ * ours ÷ floor); 1,000 concurrent streamed tasks (wall, CPU, peak RSS per task
+ * with its V8 heap and buffer parts, event-loop lag; the median of 3 rounds
+ * that alternate which goes first); 1,000 polled tasks (the busiest 100 ms ÷
+ * the configured rate, median of the rounds). The server runs in its own process
  * (`bench/follow_server.ts`), each measurement in a fresh client process
  * (`bench/follow_client.ts`).
  *
@@ -16,6 +17,10 @@ import type { BenchRow } from "./table.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const TASKS = 1_000;
+/** Rounds of the concurrent measurement (each a fresh process for ours and for the floor). */
+const ROUNDS = 3;
+/** Timed runs of each one-task measurement. */
+const RUNS = 15;
 
 /**
  * Runs the follow benchmarks and returns one row per measurement.
@@ -33,7 +38,7 @@ export async function benchFollow(): Promise<BenchRow[]> {
     const rows: BenchRow[] = [];
     for (const [kind, n] of [["updates", 10_000], ["deltas", 100_000]] as const) {
       const { ours, floor } = await client<{ ours: number; floor: number }>(
-        ["single", kind, String(n), "7", server.base],
+        ["single", kind, String(n), String(RUNS), server.base],
       );
       const ratio = ours / floor;
       rows.push({
@@ -44,22 +49,33 @@ export async function benchFollow(): Promise<BenchRow[]> {
         }`,
       });
     }
-    const floor = await client<Concurrent>(["concurrent", "floor", String(TASKS), server.base]);
-    const ours = await client<Concurrent>(["concurrent", "ours", String(TASKS), server.base]);
+    // Rounds alternate which goes first; each value is the median of its rounds.
+    const runs: Record<"ours" | "floor", Concurrent[]> = { ours: [], floor: [] };
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const who of round % 2 ? ["ours", "floor"] as const : ["floor", "ours"] as const) {
+        runs[who].push(await client<Concurrent>(["concurrent", who, String(TASKS), server.base]));
+      }
+    }
+    const ours = medians(runs.ours);
+    const floor = medians(runs.floor);
     for (const [who, c] of [["ours", ours], ["floor", floor]] as const) {
       rows.push({
         name: `${TASKS} concurrent streamed tasks, ${who}`,
         value: `lag median ${c.lagMedian.toFixed(1)} ms`,
-        note: `wall ${(c.wall / 1000).toFixed(2)} s, CPU ${(c.cpu / 1000).toFixed(2)} s, RSS ${
-          (c.rssPerTask / 1024).toFixed(0)
-        } KiB per task, lag p99 ${c.lagP99.toFixed(1)} ms`,
+        note: `wall ${(c.wall / 1000).toFixed(2)} s, CPU ${(c.cpu / 1000).toFixed(2)} s, peak RSS ${
+          kib(c.rssPerTask)
+        } per task (V8 heap ${kib(c.heapPerTask)}, buffers ${kib(c.externalPerTask)}), lag p99 ${
+          c.lagP99.toFixed(1)
+        } ms`,
       });
     }
     const memory = ours.rssPerTask / floor.rssPerTask;
     rows.push({
       name: `${TASKS} concurrent streamed tasks: ours ÷ floor`,
       value: `CPU ${(ours.cpu / floor.cpu).toFixed(2)}×, RSS ${memory.toFixed(2)}×`,
-      note: `targets: lag median < 20 ms: ${
+      note: `medians of ${ROUNDS} rounds each (RSS per round ${
+        runs.ours.map((o, i) => (o.rssPerTask / runs.floor[i]!.rssPerTask).toFixed(2)).join(", ")
+      }); targets: lag median < 20 ms: ${
         ours.lagMedian < 20 ? "met" : "MISSED"
       }; RSS per task ≤ 1.2× floor: ${memory <= 1.2 ? "met" : "MISSED"}`,
     });
@@ -82,12 +98,33 @@ export async function benchFollow(): Promise<BenchRow[]> {
   }
 }
 
+/** One `concurrent` measurement; the memory is the peak during the run less the baseline before it. */
 interface Concurrent {
   wall: number;
   cpu: number;
   rssPerTask: number;
+  heapPerTask: number;
+  externalPerTask: number;
   lagMedian: number;
   lagP99: number;
+}
+
+/** The median of each value over the rounds. */
+function medians(rounds: Concurrent[]): Concurrent {
+  const of = (key: keyof Concurrent): number => median(rounds.map((r) => r[key]));
+  return {
+    wall: of("wall"),
+    cpu: of("cpu"),
+    rssPerTask: of("rssPerTask"),
+    heapPerTask: of("heapPerTask"),
+    externalPerTask: of("externalPerTask"),
+    lagMedian: of("lagMedian"),
+    lagP99: of("lagP99"),
+  };
+}
+
+function kib(bytes: number): string {
+  return `${(bytes / 1024).toFixed(0)} KiB`;
 }
 
 /**

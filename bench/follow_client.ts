@@ -93,28 +93,40 @@ async function single(kind: string, n: number, runs: number, base: string): Prom
 
 async function concurrent(who: string, count: number, base: string): Promise<unknown> {
   const follow = who === "ours" ? ours : floor;
-  await follow(base, "live", 0); // warm-up
+  const expected = await follow(base, "live", 0); // warm-up
   const lags: number[] = [];
-  let expected = performance.now() + 10;
+  let due = performance.now() + 10;
   const lagTimer = setInterval(() => {
     const now = performance.now();
-    lags.push(Math.max(0, now - expected));
-    expected = now + 10;
+    lags.push(Math.max(0, now - due));
+    due = now + 10;
   }, 10);
-  const baseline = Deno.memoryUsage().rss;
+  const start = Deno.memoryUsage();
+  const baseline = start.rss;
   let peak = baseline;
-  const memoryTimer = setInterval(() => {
-    peak = Math.max(peak, Deno.memoryUsage().rss);
-  }, 50);
+  let heapPeak = start.heapTotal;
+  let externalPeak = start.external;
+  const sample = (): void => {
+    const m = Deno.memoryUsage();
+    peak = Math.max(peak, m.rss);
+    heapPeak = Math.max(heapPeak, m.heapTotal);
+    externalPeak = Math.max(externalPeak, m.external);
+  };
+  const memoryTimer = setInterval(sample, 50);
   const cpu = process.cpuUsage();
   const started = performance.now();
-  await Promise.all(Array.from({ length: count }, () => follow(base, "live", 0)));
+  const counts = await Promise.all(Array.from({ length: count }, () => follow(base, "live", 0)));
   const wall = performance.now() - started;
+  // Every follower must have seen the whole task, as the warm-up did.
+  const short = counts.filter((values) => values !== expected).length;
+  if (short > 0) throw new Error(`${short} of ${count} ${who} followers missed values`);
   const used = process.cpuUsage(cpu);
   clearInterval(lagTimer);
   clearInterval(memoryTimer);
-  peak = Math.max(peak, Deno.memoryUsage().rss);
+  sample();
   return {
+    heapPerTask: (heapPeak - start.heapTotal) / count,
+    externalPerTask: (externalPeak - start.external) / count,
     wall,
     cpu: (used.user + used.system) / 1000,
     rssPerTask: (peak - baseline) / count,

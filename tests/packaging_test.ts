@@ -60,3 +60,28 @@ it("published declarations spell DOM-only and TypeScript 5.7+ types portably", (
     "export declare const n: number;\n",
   );
 });
+
+it("every install command in the docs and examples gets this SDK, not npm's 0.6.54", async () => {
+  // A bare `npm install @inferencesh/sdk` gets the previous SDK (0.6.x) until 0.7 is on npm;
+  // a line may name it only to say so, or to set it beside the 0.7 command.
+  const bare = /\b(?:npm (?:install|i|add)|bun add|pnpm add|yarn add) @inferencesh\/sdk(?![@\w/])/;
+  const files = ["README.md", "MIGRATING.md", "CONTRIBUTING.md"];
+  for (const dir of ["docs/", "examples/"]) {
+    const walk = async (path: string): Promise<void> => {
+      for await (const entry of Deno.readDir(new URL(path, root))) {
+        if (entry.isDirectory && entry.name !== "node_modules") await walk(`${path}${entry.name}/`);
+        else if (/\.(md|ts|mjs|js|toml)$/.test(entry.name)) files.push(`${path}${entry.name}`);
+      }
+    };
+    await walk(dir);
+  }
+  const wrong = [];
+  for (const file of files) {
+    for (const [index, line] of (await read(file)).split("\n").entries()) {
+      if (bare.test(line) && !/0\.6|@\^0\.7/.test(line)) {
+        wrong.push(`${file}:${index + 1}: ${line.trim()}`);
+      }
+    }
+  }
+  assert.deepEqual(wrong, []);
+});

@@ -11,7 +11,8 @@
  *                      `concurrency` at once (posting again to the same name does nothing)
  *   GET  /jobs/{name}  what the object knows: the handles pending, the results
  *
- *   npm install @inferencesh/sdk
+ *   npx jsr add @inferencesh/sdk      (this SDK from JSR; from npm: npm install @inferencesh/sdk@^0.7
+ *                                      once 0.7 is published there: npm's 0.6.x is the previous SDK)
  *   npx wrangler secret put INFERENCE_API_KEY
  *   npx wrangler dev          (then: npx wrangler deploy)
  *

@@ -62,9 +62,11 @@ it("published declarations spell DOM-only and TypeScript 5.7+ types portably", (
 });
 
 it("every install command in the docs and examples gets this SDK, not npm's 0.6.54", async () => {
-  // A bare `npm install @inferencesh/sdk` gets the previous SDK (0.6.x) until 0.7 is on npm;
+  // A bare `npm install @inferencesh/sdk` gets the previous SDK (0.6.x) until 0.7 is on npm, and a
+  // bare `npx @inferencesh/sdk …` runs 0.6.54, which has no command;
   // a line may name it only to say so, or to set it beside the 0.7 command.
-  const bare = /\b(?:npm (?:install|i|add)|bun add|pnpm add|yarn add) @inferencesh\/sdk(?![@\w/])/;
+  const bare =
+    /\b(?:npm (?:install|i|add)|bun add|pnpm add|yarn add|npx(?: -y)?) @inferencesh\/sdk(?![@\w/])/;
   const files = ["README.md", "MIGRATING.md", "CONTRIBUTING.md"];
   for (const dir of ["docs/", "examples/"]) {
     const walk = async (path: string): Promise<void> => {

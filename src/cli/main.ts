@@ -2,7 +2,7 @@
  * The `inferencesh` command line: one entry, one subcommand per tool.
  *
  * ```sh
- * npx @inferencesh/sdk emulator --port 8787                      # Node 20.19+, from npm
+ * npx @inferencesh/sdk@^0.7 emulator --port 8787                 # Node 20.19+, from npm
  * deno run --allow-net=127.0.0.1 jsr:@inferencesh/sdk/cli emulator --port 8787   # Deno, from JSR
  * ```
  *

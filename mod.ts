@@ -36,11 +36,15 @@
  * - Webhooks: {@linkcode parseTaskWebhook} and {@linkcode verifyWebhookSignature}.
  *
  * This entry has what most code names. Every other type (options and results
- * of each method, tool JSON and builders, error options) is exported by
- * `@inferencesh/sdk/types`, e.g. `import type { FollowOptions, ToolCall } from
- * "@inferencesh/sdk/types"`; the emulator is in `@inferencesh/sdk/testing`, the
- * proxy in `@inferencesh/sdk/proxy`, and a lean tasks-only client in
- * `@inferencesh/sdk/tasks`.
+ * of each method, tool JSON and builders, error options) comes from
+ * `@inferencesh/sdk/types`:
+ *
+ * ```ts
+ * import type { FollowOptions, ToolCall } from "@inferencesh/sdk/types";
+ * ```
+ *
+ * The emulator is in `@inferencesh/sdk/testing`, the proxy in
+ * `@inferencesh/sdk/proxy`, and a lean tasks-only client in `@inferencesh/sdk/tasks`.
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * Cursor-paginated lists (`POST /<resource>/list`, protocol §7.1), as async
+ * Cursor-paginated lists (`POST /<resource>/list`, docs/protocol.md §9), as async
  * iterables that follow the cursor, with a way to take one page.
  *
  * @module

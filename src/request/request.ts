@@ -85,7 +85,7 @@ export async function apiRequest<T>(
   });
 }
 
-/** Encodes `query` as the API reads it (protocol §1). */
+/** Encodes `query` as the API reads it (docs/protocol.md §1.1). */
 function queryString(query: Record<string, unknown> | undefined): string {
   if (query === undefined) return "";
   if (typeof query !== "object" || query === null || Array.isArray(query)) {

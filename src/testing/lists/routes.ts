@@ -1,5 +1,5 @@
 /**
- * Cursor lists (protocol §7.1): `POST /tasks/list`, `POST /files/list`,
+ * Cursor lists (docs/protocol.md §9): `POST /tasks/list`, `POST /files/list`,
  * `POST /chats/list` and `POST /apps/list` take a `CursorListRequest` body and answer a
  * `CursorListResponse` (`{items, next_cursor, prev_cursor, has_next,
  * has_previous, items_per_page, total_items}`), newest first. Also

@@ -211,7 +211,7 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
  * no prompt appears), else `process.env`. A denied permission or a runtime with
  * no environment gives `undefined`, never an error.
  */
-function environmentKey(): string | undefined {
+export function environmentKey(): string | undefined {
   const runtime = globalThis as {
     Deno?: {
       env?: { get(name: string): string | undefined };

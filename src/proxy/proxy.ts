@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { FetchLike } from "../http/config.ts";
+import { environmentKey, type FetchLike } from "../http/config.ts";
 import { VERSION } from "../version.ts";
 import { checkRequest, checkRoute, compilePatterns, type Policy, type Refusal } from "./policy.ts";
 import { Redactor } from "../http/redact.ts";
@@ -530,21 +530,6 @@ async function resolveKey(
     detail: `The proxy's API key ${why}`,
   }));
   return refusal ?? key;
-}
-
-/** `INFERENCE_API_KEY` of the process, where the runtime has an environment and lets it be read. */
-function environmentKey(): string | undefined {
-  const scope = globalThis as {
-    process?: { env?: Record<string, string | undefined> };
-    Deno?: { env?: { get(name: string): string | undefined } };
-  };
-  try {
-    return scope.Deno?.env?.get("INFERENCE_API_KEY") ??
-      scope.process?.env?.["INFERENCE_API_KEY"];
-  } catch {
-    // Deno without --allow-env: treated as unset.
-    return undefined;
-  }
 }
 
 /**

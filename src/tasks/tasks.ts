@@ -592,9 +592,12 @@ export class Tasks {
       update: (task) => {
         onUpdate?.(task);
       },
-      delta: (delta) => {
-        onDelta?.(delta, accumulateDelta(accumulated, delta.delta));
-      },
+      // Without onDelta, nothing reads the text so far: it is not kept.
+      delta: onDelta
+        ? (delta) => {
+          onDelta(delta, accumulateDelta(accumulated, delta.delta));
+        }
+        : () => {},
     }, sessionId);
   }
 

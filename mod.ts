@@ -140,6 +140,7 @@ export {
   RateLimitError,
   RequirementsNotMetError,
   SessionEndedError,
+  SessionError,
   SessionExpiredError,
   SessionNotFoundError,
   StreamError,

@@ -448,6 +448,33 @@ export function isSessionError(
 }
 
 /**
+ * Every session error, for `instanceof`: `error instanceof SessionError` is
+ * {@linkcode isSessionError}. 0.6.x had a base class of this name; here the
+ * session errors extend their status classes (a `SessionExpiredError` is a
+ * `GoneError`), so this class is a test, never thrown itself.
+ *
+ * @example
+ * ```ts
+ * import { SessionError, SessionExpiredError } from "@inferencesh/sdk";
+ * const error: unknown = new SessionExpiredError("idle", { sessionId: "s1" });
+ * if (error instanceof SessionError) console.log(error.sessionId); // "s1"
+ * ```
+ */
+export abstract class SessionError extends InferenceError {
+  /** Whether `value` is a session error (see {@linkcode isSessionError}). */
+  static override [Symbol.hasInstance](value: unknown): value is
+    | SessionNotFoundError
+    | SessionExpiredError
+    | SessionEndedError
+    | WorkerLeasedError
+    | AppMismatchError
+    | VersionMismatchError
+    | WorkerLostError {
+    return isSessionError(value);
+  }
+}
+
+/**
  * No response arrived: the connection failed, was refused or broke.
  *
  * @example

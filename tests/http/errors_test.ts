@@ -111,3 +111,17 @@ describe("ids become exactly one path segment, or nothing is sent", () => {
     }
   });
 });
+
+describe("SessionError (0.6.x's base class name)", () => {
+  it("is an instanceof test for every session error and nothing else", async () => {
+    const { SessionError, NotFoundError } = await import("../../mod.ts");
+    const emulator = createEmulator({ stepMs: 1 });
+    const client = inference({ apiKey: "test", fetch: emulator.fetch });
+    const error = await client.sessions.get("01j9z3m8k2c9v7b4n6q5r0t1wx").catch((e) => e);
+    emulator.close();
+    assert.ok(error instanceof SessionError, `got ${error?.constructor?.name}`);
+    assert.equal(error.sessionId, "01j9z3m8k2c9v7b4n6q5r0t1wx");
+    assert.ok(!(new NotFoundError("no task") instanceof SessionError));
+    assert.ok(!(new Error("plain") instanceof SessionError));
+  });
+});

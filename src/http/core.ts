@@ -413,6 +413,12 @@ export class HttpClient {
 }
 
 /**
+ * Decodes whole bodies; never used with `stream: true`, so it keeps no state
+ * between them. Made on first use: importing runs nothing.
+ */
+let utf8: TextDecoder | undefined;
+
+/**
  * Reads at most `limit` bytes of a body as text and cancels the rest, so an
  * endless body costs `limit` bytes, not all the memory there is.
  */
@@ -429,18 +435,21 @@ export async function readCapped(
     // Not a byte stream: read it as it comes.
   }
   const { bytes, truncated } = byob
-    ? await readInto(byob, limit, Number(response.headers.get("content-length")))
+    ? await readInto(byob, limit, Number(response.headers.get("content-length") ?? -1))
     : await readChunks(body.getReader(), limit);
-  // `stream: true` drops a character cut in half at the cap instead of mangling it.
-  const text = new TextDecoder().decode(bytes, { stream: truncated });
+  // `stream: true` drops a character cut in half at the cap instead of mangling
+  // it (a decoder of its own then: it keeps the half).
+  const text = truncated
+    ? new TextDecoder().decode(bytes, { stream: true })
+    : (utf8 ??= new TextDecoder()).decode(bytes);
   return { text: truncated ? `${text}… (truncated at ${limit} bytes)` : text, truncated };
 }
 
 /**
  * Reads a byte stream into one buffer, grown as needed (sized from
- * `Content-Length` at first, at most 1 MiB of it): no buffer per read (a
- * default read of a Deno fetch body allocates 64 KiB), none to join them.
- * Reads one byte past `limit` to tell a body over it.
+ * `Content-Length` at first, at most 1 MiB of it; 4 KiB without one): no
+ * buffer per read (a default read of a Deno fetch body allocates 64 KiB), none
+ * to join them. Reads one byte past `limit` to tell a body over it.
  */
 async function readInto(
   reader: ReadableStreamBYOBReader,
@@ -448,8 +457,9 @@ async function readInto(
   announced: number,
 ): Promise<{ bytes: Uint8Array; truncated: boolean }> {
   const most = limit + 1;
-  const first = announced >= 0 ? Math.min(announced + 1, 1024 * 1024) : 0;
-  let buffer = new ArrayBuffer(Math.min(most, Math.max(first, 4096)));
+  // One byte more than announced, so the read that finds the end has room.
+  const first = announced >= 0 ? Math.min(Math.max(announced + 1, 256), 1024 * 1024) : 4096;
+  let buffer = new ArrayBuffer(Math.min(most, first));
   let size = 0;
   let truncated = false;
   try {

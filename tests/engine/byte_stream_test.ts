@@ -137,6 +137,25 @@ describe("byte-stream bodies", () => {
     assert.equal(reads.allocated, 0, "every read brought its own buffer");
   });
 
+  it("a JSON answer is whole whatever its Content-Length says (compressed bodies differ)", async () => {
+    const data = { id: "t_1", output: { text: "ünïcode ✓ ".repeat(5_000) } };
+    const bytes = encoder.encode(JSON.stringify({ success: true, data }));
+    for (const announced of [bytes.length, 10, bytes.length * 3, 0]) {
+      const reads = newReads();
+      const client = inference({
+        apiKey: KEY,
+        fetch: () =>
+          Promise.resolve(
+            new Response(byteBody(bytes, 3_000, reads), {
+              headers: { "content-type": "application/json", "content-length": String(announced) },
+            }),
+          ),
+      });
+      assert.deepEqual(await client.tasks.get("t_1"), data, `Content-Length ${announced}`);
+      assert.equal(reads.allocated, 0);
+    }
+  });
+
   it("an endless error body is read up to 1 MiB, then cancelled", async () => {
     const reads = newReads();
     const filler = encoder.encode("x".repeat(64 * 1024));

@@ -243,11 +243,11 @@ export class Tasks {
     Output = unknown,
     Ref extends string = string,
   >(
-    params:
-      & ApiTaskRequest<Input>
-      & { app: Ref }
-      // A registered app must take the checked form above.
-      & ([AppEntry<Ref>] extends [never] ? unknown : { app: never }),
+    // A registered app must take the checked form above. Spelled as its request (not as a
+    // `{ app: never }` guard) so that TypeScript, reporting this last overload's error, names the
+    // wrong input field rather than `app`.
+    params: [AppEntry<Ref>] extends [never] ? ApiTaskRequest<Input> & { app: Ref }
+      : AppTaskRequest<Ref, undefined>,
     options?: RunOptions<Output>,
   ): Promise<Task<Output, Input>>;
   async run(params: ApiTaskRequest<object>, options: RunOptions = {}): Promise<Task> {

@@ -87,6 +87,18 @@ export async function typed(client: InferenceClient): Promise<void> {
   await client.tasks.run({ app: "acme/image", input: { prompt: "x", colour: "red" } });
   // @ts-expect-error not one of the app's variants
   await client.tasks.run({ app: "acme/image", input: { prompt: "x" }, variant: "int4" });
+  // A wrong input is reported where it is wrong (the field), not on `app` as "not assignable to
+  // never": each `@ts-expect-error` below covers only its own line.
+  await client.tasks.run({
+    app: "acme/image",
+    // @ts-expect-error the prompt must be a string
+    input: { prompt: 3 },
+  });
+  await client.tasks.run({
+    app: "acme/image",
+    // @ts-expect-error the prompt is missing
+    input: { n: 2 },
+  });
 
   // A version suffix keeps the registration.
   const pinned = await client.tasks.run({ app: "acme/image@v3", input: { prompt: "x" } });

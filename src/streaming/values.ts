@@ -250,6 +250,8 @@ export class SseValueDecoder implements ValueDecoder {
 
   #dispatch(): void {
     const text = this.#data.length === 1 ? this.#data[0]! : this.#data.join("\n");
+    // Empty data (`data:` alone, a common keep-alive) is no JSON value: nothing to report.
+    if (text.trim() === "") return;
     let data: unknown;
     try {
       data = JSON.parse(text);

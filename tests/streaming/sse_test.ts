@@ -126,3 +126,11 @@ test("SSE decodes a 1 MB data line in 16 KiB chunks exactly", () => {
   strictEqual(events[0]?.data === payload, true, "big data differs");
   deepStrictEqual(events[1], "small");
 });
+
+test("SSE treats an event with empty data as a keep-alive, not as a broken stream", () => {
+  // A bare `data:` (or an event named `ping` with no data) is a common SSE heartbeat;
+  // JSON has no empty value, so such an event carries nothing to report.
+  deepStrictEqual(parse("data:\n\n", "event: ping\ndata:\n\n", "data: \n\n", 'data: {"a":1}\n\n'), [
+    { a: 1 },
+  ]);
+});

@@ -74,6 +74,41 @@ const IMPORT_SNIPPET = `const t0 = performance.now(); await import("./empty.mjs"
 const t1 = performance.now(); await import("@inferencesh/sdk");
 console.log(t1 - t0, performance.now() - t1);`;
 
+/**
+ * What takes the space in app (a): the bundle's modules by their minified
+ * bytes (esbuild's metafile), largest first, as shares of the whole.
+ */
+async function breakdown(esbuild: string, entry: string, total: number): Promise<BenchRow> {
+  const metafile = `${entry}.meta.json`;
+  await output(esbuild, [
+    entry,
+    "--bundle",
+    "--minify",
+    "--format=esm",
+    "--platform=browser",
+    "--target=es2022",
+    "--log-level=warning",
+    `--metafile=${metafile}`,
+    `--outfile=${entry}.bundle.js`,
+  ], BENCH);
+  const meta = JSON.parse(await Deno.readTextFile(metafile)) as {
+    outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }>;
+  };
+  const modules = Object.values(meta.outputs).flatMap((out) => Object.entries(out.inputs))
+    .map(([path, { bytesInOutput }]) =>
+      [path.replace(/^.*@inferencesh\/sdk\//, ""), bytesInOutput] as const
+    )
+    .sort((a, b) => b[1] - a[1]);
+  const top = modules.slice(0, 10).map(([path, size]) =>
+    `${path.replace(/^src\//, "").replace(/\.js$/, "")} ${Math.round((size / total) * 100)}%`
+  );
+  return {
+    name: "size: (a) by module",
+    value: `${modules.length} modules`,
+    note: `share of the minified bytes: ${top.join(", ")}`,
+  };
+}
+
 /** Bundles each app with esbuild from the installed package and times imports per runtime. */
 export async function benchSize(): Promise<BenchRow[]> {
   const tools = await ensureTools();
@@ -112,6 +147,7 @@ export async function benchSize(): Promise<BenchRow[]> {
       value: `${kb(gzip)} min+gzip`,
       note: `${kb(bytes.length)} minified${note ? `; ${note}` : ""}`,
     });
+    if (index === 0) rows.push(await breakdown(tools.esbuild, entry, bytes.length));
   }
 
   const runtimes: [string, string | undefined, string[]][] = [

@@ -1,8 +1,8 @@
 /**
  * A bounded, replay-safe wait on an agent turn, by chat id: for a durable
  * workflow step or a Durable Object alarm that picks a turn up in another
- * process. It polls the chat's status (cheap) and reads the chat when the turn
- * is over or the time is up.
+ * process. It polls the chat's status (cheap; jittered, from the start of the
+ * previous poll) and reads the chat when the turn is over or the time is up.
  *
  * @module
  */
@@ -30,7 +30,8 @@ export interface ChatWaitOptions extends Omit<RequestOptions, "timeoutMs"> {
    */
   timeoutMs?: number | undefined;
   /**
-   * Pause between two reads of the chat's status, in ms.
+   * Time from the start of one read of the chat's status to the next, in ms
+   * (±20 %, so that many waiters do not poll in step).
    * @default {the client's `pollIntervalMs`, 2000}
    */
   pollIntervalMs?: number | undefined;
@@ -57,6 +58,9 @@ export async function waitForChat(
   const deadline = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
   while (true) {
     signal?.throwIfAborted();
+    // Polls are scheduled from the start of the previous one, ±20 % (as the
+    // follow engine's), so many waiters do not poll in step.
+    const started = Date.now();
     const status = await http.json<{ status?: unknown } | null | undefined>({
       method: "GET",
       path: `/chats/${segment(chatId, "chatId")}/status`,
@@ -70,7 +74,8 @@ export async function waitForChat(
       // The status may lag the chat (or the turn ended between the reads).
       if (!isChatBusy(chat) || left <= 0) return chat;
     }
-    await sleep(Math.min(interval, Math.max(0, left)), signal);
+    const next = interval * (0.8 + 0.4 * Math.random()) - (Date.now() - started);
+    await sleep(Math.min(next, Math.max(0, left)), signal);
   }
 }
 

@@ -27,7 +27,7 @@ import {
   parseRetryAfter,
   type RetryMode,
 } from "./retry.ts";
-import { linkSignals, sleep } from "./signals.ts";
+import { abortable, linkSignals, sleep } from "./signals.ts";
 
 /** How much of an error body (or of a 2xx body that is not JSON) is read; the rest is discarded. */
 export const MAX_ERROR_BODY_BYTES: number = 1024 * 1024;
@@ -615,7 +615,8 @@ function isEnvelope(value: Record<string, unknown>): boolean {
   return "data" in value && Object.keys(value).every((key) => ENVELOPE_KEYS.has(key));
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
+/** Whether `value` is an object and not an array (nor `null`): a JSON object, as parsed. */
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
@@ -644,15 +645,4 @@ function describe(error: unknown): string {
     return `the connection failed (${error.message}${cause})`;
   }
   return "the connection failed";
-}
-
-/** Settles with `promise`, or rejects with the signal's reason as soon as it aborts. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  signal.throwIfAborted();
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
 }

@@ -48,6 +48,24 @@ export function linkSignals(
   return { signal: controller.signal, dispose };
 }
 
+/**
+ * Settles like `promise`, or rejects with the signal's reason as soon as it
+ * aborts (at once when it already has; `promise`'s own rejection is then
+ * ignored, never left unhandled).
+ */
+export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) {
+    promise.catch(() => {});
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
 function nativeAny(): AnyFunction | null {
   const any = (AbortSignal as { any?: AnyFunction }).any;
   return typeof any === "function" ? (signals) => any.call(AbortSignal, signals) : null;

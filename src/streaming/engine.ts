@@ -26,7 +26,7 @@ import {
   TimeoutError,
 } from "../errors.ts";
 import { backoffDelay } from "../http/retry.ts";
-import { sleep } from "../http/signals.ts";
+import { abortable, sleep } from "../http/signals.ts";
 import { InconsistentStateError } from "./errors.ts";
 import type { FollowSettings } from "./options.ts";
 import { decoderFor } from "./values.ts";
@@ -82,19 +82,8 @@ export function follow(adapter: FollowAdapter, settings: FollowSettings): Promis
   return abortable(run, settings.signal);
 }
 
-/** Settles like `promise`, or rejects with the signal's reason as soon as it aborts. */
-export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) {
-    promise.catch(() => {});
-    return Promise.reject(signal.reason);
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
-}
+// One copy of it for the package (the HTTP core uses it too); re-exported for the followers.
+export { abortable };
 
 async function followStream(adapter: FollowAdapter, settings: FollowSettings): Promise<void> {
   const { signal } = settings;

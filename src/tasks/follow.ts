@@ -14,7 +14,7 @@
  */
 
 import { InferenceError, withContext } from "../errors.ts";
-import { type HttpClient, segment } from "../http/core.ts";
+import { type HttpClient, isObject, segment } from "../http/core.ts";
 import {
   FINAL,
   follow,
@@ -235,8 +235,4 @@ function stringsOf(value: unknown): string[] | undefined {
     if (typeof item !== "string") return value.filter((f): f is string => typeof f === "string");
   }
   return value as string[];
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

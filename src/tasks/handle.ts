@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { HttpClient } from "../http/core.ts";
+import { type HttpClient, isObject } from "../http/core.ts";
 import { linkSignals } from "../http/signals.ts";
 import type { FollowSettings } from "../streaming/options.ts";
 import { followTask, producerOf } from "./follow.ts";
@@ -86,7 +86,7 @@ export function taskHandle(task: Task | TaskHandle, previous?: TaskHandle): Task
     ? (task as Task).session_id as string
     : previous?.session;
   const cursors: Record<string, number> = { ...previous?.cursors };
-  if ("cursors" in task && isRecord(task.cursors)) {
+  if ("cursors" in task && isObject(task.cursors)) {
     for (const [producer, seq] of Object.entries(task.cursors)) {
       if (typeof seq === "number" && !(seq <= (cursors[producer] ?? -Infinity))) {
         cursors[producer] = seq;
@@ -109,13 +109,13 @@ export function readHandle(value: unknown, name = "handle"): TaskHandle {
   const fail = (problem: string): never => {
     throw new TypeError(`Invalid argument '${name}': ${problem}`);
   };
-  if (!isRecord(value)) return fail("must be a task handle (see taskHandle) or a task id");
+  if (!isObject(value)) return fail("must be a task handle (see taskHandle) or a task id");
   if (typeof value.id !== "string" || value.id === "") fail("'id' must be a non-empty string");
   if (value.session !== undefined && typeof value.session !== "string") {
     fail("'session' must be a string");
   }
   const cursors = value.cursors ?? {};
-  if (!isRecord(cursors)) return fail("'cursors' must be an object of numbers");
+  if (!isObject(cursors)) return fail("'cursors' must be an object of numbers");
   for (const [producer, seq] of Object.entries(cursors)) {
     if (typeof seq !== "number" || Number.isNaN(seq)) {
       fail(`'cursors["${producer}"]' must be a number`);
@@ -220,8 +220,4 @@ export function checkWaitTimeout(timeoutMs: unknown): number | undefined {
     );
   }
   return timeoutMs;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

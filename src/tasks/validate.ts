@@ -5,6 +5,7 @@
  * @module
  */
 
+import { isObject } from "../http/core.ts";
 import type { ApiTaskRequest } from "./types.ts";
 
 const INFRA = ["cloud", "private", "private_first"];
@@ -14,13 +15,13 @@ export function validateTaskRequest(params: ApiTaskRequest<object>): void {
   const fail = (field: string, problem: string, value: unknown): never => {
     throw new TypeError(`Cannot run task: '${field}' ${problem}: got ${describe(value)}`);
   };
-  if (!isPlainObject(params)) fail("params", "must be an object like { app, input }", params);
+  if (!isObject(params)) fail("params", "must be an object like { app, input }", params);
   const { app, input, setup, infra, session } = params;
   if (typeof app !== "string" || app.trim() === "") {
     fail("app", 'must be a non-empty app reference like "namespace/name"', app);
   }
-  if (!isPlainObject(input)) fail("input", "must be an object", input);
-  if (setup !== undefined && !isPlainObject(setup)) fail("setup", "must be an object", setup);
+  if (!isObject(input)) fail("input", "must be an object", input);
+  if (setup !== undefined && !isObject(setup)) fail("setup", "must be an object", setup);
   if (infra !== undefined && !INFRA.includes(infra)) {
     fail("infra", `must be one of ${INFRA.map((i) => `"${i}"`).join(", ")}`, infra);
   }
@@ -63,10 +64,6 @@ function checkWebhook(webhook: unknown, fail: (f: string, p: string, v: unknown)
   const loopback = host === "localhost" || host.endsWith(".localhost") || host === "[::1]" ||
     /^127(\.\d{1,3}){3}$/.test(host);
   if (url.protocol !== "http:" || !loopback) fail("webhook", problem, webhook);
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function describe(value: unknown): string {

@@ -167,30 +167,33 @@ describe("no error of the client holds the key", { skip: !hasDeno }, () => {
     );
   });
 
-  it("in a malformed stream line (StreamError.line)", async () => {
-    await hostile((request) => {
-      const url = new URL(request.url);
-      if (url.pathname === "/apps/run") {
-        return Response.json({ data: { id: "t1", status: 1 }, messages: [] });
-      }
-      if (url.pathname === "/tasks/t1/stream") {
-        return new Response(`{"echo":"${request.headers.get("authorization")}\n`, {
-          headers: { "content-type": "application/x-ndjson" },
-        });
-      }
-      return new Response("not here", { status: 404 });
-    }, async (base) => {
-      const client = inference({ apiKey: KEY, baseUrl: base });
-      const error = await caught(
-        client.tasks.run({ app: "a/b", input: {} }, {
-          autoReconnect: false,
-          fallbackToPolling: false,
-        }),
-      );
-      assert.ok(error instanceof StreamError, String(error));
-      assertClean(error, [KEY]);
+  for (const [name, spell] of Object.entries(ECHOES)) {
+    it(`in a malformed stream line (StreamError.line) echoing it ${name}`, async () => {
+      await hostile((request) => {
+        const url = new URL(request.url);
+        if (url.pathname === "/apps/run") {
+          return Response.json({ data: { id: "t1", status: 1 }, messages: [] });
+        }
+        if (url.pathname === "/tasks/t1/stream") {
+          const key = (request.headers.get("authorization") ?? "").replace(/^Bearer /, "");
+          return new Response(`{"echo":"Bearer ${spell(key)}\n`, {
+            headers: { "content-type": "application/x-ndjson" },
+          });
+        }
+        return new Response("not here", { status: 404 });
+      }, async (base) => {
+        const client = inference({ apiKey: KEY, baseUrl: base });
+        const error = await caught(
+          client.tasks.run({ app: "a/b", input: {} }, {
+            autoReconnect: false,
+            fallbackToPolling: false,
+          }),
+        );
+        assert.ok(error instanceof StreamError, String(error));
+        assertClean(error, [KEY]);
+      });
     });
-  });
+  }
 
   it("in a malformed chat stream line", async () => {
     await hostile((request) => {
@@ -239,17 +242,22 @@ describe("no error of the client holds the key", { skip: !hasDeno }, () => {
     assert.match(((error as Error).cause as Error).message, /\[redacted\]/);
   });
 
-  it("in an upload's create step", async () => {
-    await hostile(
-      (request) => new Response(`no: ${request.headers.get("authorization")}`, { status: 400 }),
-      async (base) => {
-        const client = inference({ apiKey: KEY, baseUrl: base });
-        const error = await caught(client.files.upload(new Uint8Array([1, 2, 3])));
-        assert.ok(error instanceof UploadError, String(error));
-        assertClean(error, [KEY]);
-      },
-    );
-  });
+  for (const [name, spell] of Object.entries(ECHOES)) {
+    it(`in an upload's create step echoing it ${name}`, async () => {
+      await hostile(
+        (request) => {
+          const key = (request.headers.get("authorization") ?? "").replace(/^Bearer /, "");
+          return new Response(`no: Bearer ${spell(key)}`, { status: 400 });
+        },
+        async (base) => {
+          const client = inference({ apiKey: KEY, baseUrl: base });
+          const error = await caught(client.files.upload(new Uint8Array([1, 2, 3])));
+          assert.ok(error instanceof UploadError, String(error));
+          assertClean(error, [KEY]);
+        },
+      );
+    });
+  }
 
   it("in an upload whose record answer echoes it where the upload URL should be", async () => {
     await hostile(

@@ -5,7 +5,7 @@
  *
  * ```sh
  * deno run --allow-net=127.0.0.1 src/testing/serve.ts --port 8787
- * npx @inferencesh/sdk emulator --port 8787        # Node, from npm
+ * npx @inferencesh/sdk@^0.7 emulator --port 8787        # Node, from npm
  * ```
  *
  * The first line of stdout is the base URL, `http://127.0.0.1:<port>`; request

@@ -462,14 +462,7 @@ export function isSessionError(
  */
 export abstract class SessionError extends InferenceError {
   /** Whether `value` is a session error (see {@linkcode isSessionError}). */
-  static override [Symbol.hasInstance](value: unknown): value is
-    | SessionNotFoundError
-    | SessionExpiredError
-    | SessionEndedError
-    | WorkerLeasedError
-    | AppMismatchError
-    | VersionMismatchError
-    | WorkerLostError {
+  static override [Symbol.hasInstance](value: unknown): value is SessionError {
     return isSessionError(value);
   }
 }

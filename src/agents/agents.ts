@@ -166,7 +166,7 @@ export class Agents {
    * ```
    */
   wait(chatId: string, options: ChatWaitOptions = {}): Promise<Chat> {
-    return waitForChat(this.#http, chatId, options);
+    return waitForChat(this.#http, chatId, options, this.#random);
   }
 
   /**

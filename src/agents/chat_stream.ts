@@ -17,7 +17,7 @@
  * @module
  */
 
-import { type HttpClient, segment } from "../http/core.ts";
+import { type HttpClient, type RequestOptions, segment } from "../http/core.ts";
 import { linkSignals } from "../http/signals.ts";
 import {
   abortable,
@@ -110,6 +110,26 @@ export function followChat(
 interface ChatStatus {
   status?: unknown;
   "updated_at"?: unknown;
+}
+
+/**
+ * One poll of the chat's status (`GET /chats/{id}/status`, docs/protocol.md
+ * §7.6): cheap, it says only busy or idle and when that last changed. Used by
+ * the chat follower's polling and by `agents.wait`.
+ */
+export async function pollChatStatus(
+  http: HttpClient,
+  chatId: string,
+  request: RequestOptions,
+): Promise<{ status: string; updatedAt: string }> {
+  const polled = await http.json<ChatStatus | null | undefined>({
+    method: "GET",
+    path: `/chats/${segment(chatId, "chatId")}/status`,
+    action: `poll chat "${chatId}"`,
+    retry: "idempotent",
+    ...request,
+  });
+  return { status: String(polled?.status ?? ""), updatedAt: String(polled?.["updated_at"] ?? "") };
 }
 
 class ChatAdapter implements FollowAdapter {
@@ -241,15 +261,8 @@ class ChatAdapter implements FollowAdapter {
     };
     let current: Chat | undefined;
     try {
-      const polled = await this.#http.json<ChatStatus | null | undefined>({
-        method: "GET",
-        path: `/chats/${segment(this.#chatId, "chatId")}/status`,
-        action: `poll chat "${this.#chatId}"`,
-        retry: "idempotent",
-        ...request,
-      });
-      const status = String(polled?.status ?? "");
-      const key = `${status} ${String(polled?.["updated_at"] ?? "")}`;
+      const { status, updatedAt } = await pollChatStatus(this.#http, this.#chatId, request);
+      const key = `${status} ${updatedAt}`;
       // The status only says busy or idle: while the agent works its messages
       // change (text, tool calls) under an unchanged status, so read on.
       if (

@@ -1,16 +1,22 @@
 /**
  * A bounded, replay-safe wait on an agent turn, by chat id: for a durable
  * workflow step or a Durable Object alarm that picks a turn up in another
- * process. It polls the chat's status (cheap; jittered, from the start of the
- * previous poll) and reads the chat when the turn is over or the time is up.
+ * process. It is the follow engine's polling follower (`followPolling`: jittered
+ * polls, each scheduled from the start of the previous one, failures retried
+ * with backoff) under the engine's bounded follow (`followWithin`, as
+ * `tasks.wait`): each poll reads the chat's status (cheap), and the chat itself
+ * once the status says idle; when the time is up the chat is read as it is.
  *
  * @module
  */
 
 import type { HttpClient, RequestOptions } from "../http/core.ts";
 import { segment } from "../http/core.ts";
-import { sleep } from "../http/signals.ts";
+import { FINAL, followPolling, NOTHING, type Outcome } from "../streaming/engine.ts";
+import { followSettings } from "../streaming/options.ts";
+import { checkWaitTimeout, followWithin } from "../streaming/within.ts";
 import { readChat } from "./chat_read.ts";
+import { pollChatStatus } from "./chat_stream.ts";
 import { isChatBusy } from "./turn_gate.ts";
 import type { Chat } from "./types.ts";
 
@@ -39,52 +45,54 @@ export interface ChatWaitOptions extends Omit<RequestOptions, "timeoutMs"> {
   requestTimeoutMs?: number | undefined;
 }
 
-/** Polls chat `chatId` until it is idle or `timeoutMs` is up; resolves with the chat read last. */
+/**
+ * Polls chat `chatId` until it is idle, or until `timeoutMs` is up (then reads
+ * it as it is); resolves with the chat read last. Never stops the turn.
+ */
 export async function waitForChat(
   http: HttpClient,
   chatId: string,
   options: ChatWaitOptions,
+  random: () => number = Math.random,
 ): Promise<Chat> {
   segment(chatId, "chatId");
-  const timeoutMs = checkMs("timeoutMs", options.timeoutMs);
-  const interval = checkMs("pollIntervalMs", options.pollIntervalMs) ??
-    http.config.pollIntervalMs;
-  const { signal } = options;
-  const request: RequestOptions = {
+  const timeoutMs = checkWaitTimeout(options.timeoutMs);
+  const settings = followSettings(
+    {
+      stream: false,
+      pollIntervalMs: options.pollIntervalMs,
+      timeoutMs: options.requestTimeoutMs,
+      maxRetries: options.maxRetries,
+    },
+    http.config,
+    random,
+  );
+  const request = (signal: AbortSignal | undefined): RequestOptions => ({
     signal,
-    timeoutMs: options.requestTimeoutMs,
-    maxRetries: options.maxRetries,
+    timeoutMs: settings.timeoutMs,
+    maxRetries: settings.maxRetries,
+  });
+  let idle: Chat | undefined;
+  const adapter = {
+    isFinal: (): boolean => idle !== undefined,
+    async poll(signal: AbortSignal): Promise<Outcome> {
+      const { status } = await pollChatStatus(http, chatId, request(signal));
+      if (isChatBusy({ status })) return NOTHING;
+      const chat = await readChat(http, chatId, request(signal), undefined);
+      // The status may lag the chat (or a turn began between the two reads).
+      if (isChatBusy(chat)) return NOTHING;
+      idle = chat;
+      return FINAL;
+    },
   };
-  const deadline = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
-  while (true) {
-    signal?.throwIfAborted();
-    // Polls are scheduled from the start of the previous one, ±20 % (as the
-    // follow engine's), so many waiters do not poll in step.
-    const started = Date.now();
-    const status = await http.json<{ status?: unknown } | null | undefined>({
-      method: "GET",
-      path: `/chats/${segment(chatId, "chatId")}/status`,
-      action: `poll chat "${chatId}"`,
-      retry: "idempotent",
-      ...request,
-    });
-    const left = deadline - Date.now();
-    if (!isChatBusy({ status: String(status?.status ?? "") }) || left <= 0) {
-      const chat = await readChat(http, chatId, request, undefined);
-      // The status may lag the chat (or the turn ended between the reads).
-      if (!isChatBusy(chat) || left <= 0) return chat;
-    }
-    const next = interval * (0.8 + 0.4 * Math.random()) - (Date.now() - started);
-    await sleep(Math.min(next, Math.max(0, left)), signal);
-  }
-}
-
-function checkMs(name: string, value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-    throw new RangeError(
-      `Invalid option '${name}': must be a finite number of ms >= 0: got ${String(value)}`,
-    );
-  }
-  return value;
+  return await followWithin(
+    timeoutMs,
+    options.signal,
+    settings.clock,
+    async (signal) => {
+      await followPolling(adapter, { ...settings, signal }, "now");
+      return idle!;
+    },
+    () => readChat(http, chatId, request(options.signal), undefined),
+  );
 }

@@ -293,7 +293,7 @@ class ChunkReader {
  * scheduled from the start of the previous poll, ±20 %.
  */
 export async function followPolling(
-  adapter: FollowAdapter,
+  adapter: Pick<FollowAdapter, "isFinal" | "poll">,
   settings: FollowSettings,
   first: "jittered" | "now",
 ): Promise<void> {

@@ -8,8 +8,8 @@
  */
 
 import { type HttpClient, isObject } from "../http/core.ts";
-import { linkSignals } from "../http/signals.ts";
-import type { FollowSettings } from "../streaming/options.ts";
+import type { FollowClock, FollowSettings } from "../streaming/options.ts";
+import { followWithin } from "../streaming/within.ts";
 import { followTask, producerOf } from "./follow.ts";
 import { isTerminalStatus, parseStatus, type TaskStatus } from "./status.ts";
 import type { Task, TaskDelta } from "./types.ts";
@@ -170,54 +170,33 @@ export async function followHandle<Output = unknown>(
   return final as Task<Output>;
 }
 
-/** Why a bounded wait stopped following (internal: never escapes `waitFor`). */
-class DeadlineReached extends Error {
-  constructor() {
-    super("the wait's time is up");
-    this.name = "DeadlineReached";
-  }
-}
-
 /**
- * Follows `handle` for at most `timeoutMs` (forever when undefined). Resolves
- * with the final task, or, when the time is up, with the latest snapshot (read
- * with `get` when the follower saw none). Never cancels the task.
+ * Follows `handle` for at most `timeoutMs` of `clock` (the engine's; forever
+ * when undefined). Resolves with the final task, or, when the time is up, with
+ * the latest snapshot (read with `get` when the follower saw none). Never
+ * cancels the task.
  */
 export async function waitFor<Output = unknown>(
   handle: TaskHandle,
   timeoutMs: number | undefined,
   signal: AbortSignal | undefined,
+  clock: FollowClock,
   follow: (signal: AbortSignal, seen: (task: Task<Output>) => void) => Promise<Task<Output>>,
   get: (signal: AbortSignal | undefined) => Promise<Task<Output>>,
 ): Promise<Task<Output>> {
   signal?.throwIfAborted();
   if (isTerminalStatus(handle.status)) return await get(signal);
-  const deadline = new AbortController();
-  const timer = timeoutMs === undefined
-    ? undefined
-    : setTimeout(() => deadline.abort(new DeadlineReached()), timeoutMs);
-  const link = linkSignals([signal, deadline.signal]);
   let latest: Task<Output> | undefined;
-  try {
-    return await follow(link.signal, (task) => {
-      latest = task;
-    });
-  } catch (error) {
-    if (signal?.aborted || !deadline.signal.aborted) throw error;
-    return latest ?? await get(signal);
-  } finally {
-    if (timer !== undefined) clearTimeout(timer);
-    link.dispose();
-  }
+  return await followWithin(
+    timeoutMs,
+    signal,
+    clock,
+    (link) =>
+      follow(link, (task) => {
+        latest = task;
+      }),
+    async () => latest ?? await get(signal),
+  );
 }
 
-/** Checks a wait's `timeoutMs`: a finite number >= 0, or undefined (no bound). */
-export function checkWaitTimeout(timeoutMs: unknown): number | undefined {
-  if (timeoutMs === undefined) return undefined;
-  if (typeof timeoutMs !== "number" || !Number.isFinite(timeoutMs) || timeoutMs < 0) {
-    throw new RangeError(
-      `Invalid option 'timeoutMs': must be a finite number of ms >= 0: got ${String(timeoutMs)}`,
-    );
-  }
-  return timeoutMs;
-}
+export { checkWaitTimeout } from "../streaming/within.ts";

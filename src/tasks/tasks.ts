@@ -414,6 +414,8 @@ export class Tasks {
       handle,
       timeoutMs,
       options.signal,
+      // The deadline runs on the engine's clock, as the follow it bounds does.
+      this.#settings(follow).clock,
       (signal, seen) =>
         this.follow<Output>(handle, {
           ...follow,

@@ -1,7 +1,7 @@
-// agents.wait polls a chat's status outside the follow engine: its polls are
-// scheduled like the engine's (issue 8: from the start of the previous poll,
-// jittered), not a fixed pollIntervalMs after each answer. No timers run for
-// real: the test records the waits the SDK asks for and moves Date.now itself.
+// agents.wait polls through the follow engine's polling follower: its polls
+// are scheduled from the start of the previous poll, jittered (issue 8), not a
+// fixed pollIntervalMs after each answer. No timers run for real: the test
+// records the waits the SDK asks for and moves Date.now itself.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { inference } from "../../mod.ts";

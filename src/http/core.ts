@@ -330,7 +330,9 @@ export class HttpClient {
       let waitMs: number | undefined;
       try {
         const body = typeof init.body === "function" ? init.body(touch) : init.body ?? null;
-        const response = await config.fetch(target, {
+        // Every await of the attempt is raced against the link: a fetch (or a body)
+        // that ignores its signal must not outlive the deadline or the caller's abort.
+        const fetched = config.fetch(target, {
           method: init.method,
           headers: sent,
           body,
@@ -342,7 +344,8 @@ export class HttpClient {
             ? { duplex: "half" }
             : {}),
         } as RequestInit);
-        if (response.ok && read) return await read(response);
+        const response = await abortable(fetched, linked.signal);
+        if (response.ok && read) return await abortable(read(response), linked.signal);
         if (response.ok) {
           streaming = true;
           return response as R;
@@ -350,7 +353,7 @@ export class HttpClient {
         if (
           response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400)
         ) {
-          await response.body?.cancel();
+          response.body?.cancel().catch(() => {});
           throw new ApiConnectionError(
             `Cannot ${call.action}: the API answered with a redirect, which is not followed so that requests (and the key) go to ${
               new URL(target).origin
@@ -362,7 +365,9 @@ export class HttpClient {
         // memory); the key it may echo is redacted on the way out.
         // Redacted before it is parsed or cut into a message, so no excerpt can end
         // inside a secret.
-        const text = this.#redactor.text((await readCapped(response, MAX_ERROR_BODY_BYTES)).text);
+        const text = this.#redactor.text(
+          (await abortable(readCapped(response, MAX_ERROR_BODY_BYTES), linked.signal)).text,
+        );
         // Without `Retry-After`, a 429 waits until the limit resets, when it says.
         const retryAfterMs = parseRetryAfter(response.headers) ??
           (response.status === 429

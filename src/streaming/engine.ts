@@ -101,7 +101,11 @@ async function followStream(adapter: FollowAdapter, settings: FollowSettings): P
     signal?.addEventListener("abort", onAbort, { once: true });
     try {
       signal?.throwIfAborted();
-      if (await readStream(adapter, settings, connection, reconnect, progressed) === FINAL) return;
+      // Raced against the connection: a body whose read never settles and that
+      // ignores its cancel (a polyfill's, a custom fetch's) still yields to the
+      // idle watchdog, which aborts the connection.
+      const read = readStream(adapter, settings, connection, reconnect, progressed);
+      if (await abortable(read, connection.signal) === FINAL) return;
       throw new StreamError(`Cannot ${adapter.action}: the stream ended early`);
     } catch (error) {
       if (signal?.aborted) throw signal.reason;

@@ -1,0 +1,119 @@
+// "Nothing hangs": a stream body whose reads never settle and that ignores its
+// cancel (a polyfill, a custom fetch's body) must still be cut by the idle
+// watchdog, and by the caller's abort.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { TimeoutError } from "../../mod.ts";
+import { follow, type FollowAdapter, NOTHING } from "../../src/streaming/engine.ts";
+import { type FollowClock, followSettings } from "../../src/streaming/options.ts";
+
+const DEFAULTS = { stream: true, pollIntervalMs: 0, timeoutMs: 1_000, maxRetries: 0 };
+/** How long a follow may take before the test calls it hung (no assertion is timed on it). */
+const HUNG_AFTER_MS = 5_000;
+
+/** A clock the test moves; timers fire only when the test says so. */
+class FakeClock implements FollowClock {
+  time = 0;
+  timers = new Map<number, () => void>();
+  #next = 0;
+  now(): number {
+    return this.time;
+  }
+  setTimeout(callback: () => void): unknown {
+    const id = ++this.#next;
+    this.timers.set(id, callback);
+    return id;
+  }
+  clearTimeout(handle: unknown): void {
+    this.timers.delete(handle as number);
+  }
+  fire(): void {
+    const pending = [...this.timers.values()];
+    this.timers.clear();
+    for (const callback of pending) callback();
+  }
+}
+
+/** Settles like `promise` (as `{ value }` or `{ error }`), or fails the test if it never does. */
+async function settled<T>(promise: Promise<T>): Promise<{ value?: T; error?: unknown }> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const hung = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`still pending after ${HUNG_AFTER_MS} ms: it hangs`)),
+      HUNG_AFTER_MS,
+    );
+  });
+  try {
+    return await Promise.race([
+      promise.then((value) => ({ value }), (error: unknown) => ({ error })),
+      hung,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/**
+ * A response whose body is no standard stream: its reader's `read()` never
+ * settles and its `cancel()` does nothing (nor settles).
+ */
+function deafBody(): Response {
+  const never = (): Promise<never> => new Promise<never>(() => {});
+  const reader = { read: never, cancel: never, releaseLock() {} };
+  const body = { getReader: () => reader, cancel: never } as unknown as ReadableStream<Uint8Array>;
+  return {
+    body,
+    headers: new Headers({ "content-type": "application/x-ndjson" }),
+  } as unknown as Response;
+}
+
+function adapter(): FollowAdapter {
+  return {
+    action: "follow thing",
+    isFinal: () => false,
+    connect: () => Promise.resolve(deafBody()),
+    handle: () => NOTHING,
+    reconcile: () => Promise.resolve(NOTHING),
+    poll: () => Promise.resolve(NOTHING),
+  };
+}
+
+describe("a stream body that never settles and ignores cancel", () => {
+  it("is cut by the idle watchdog with a TimeoutError (phase idle)", async () => {
+    const clock = new FakeClock();
+    const settings = followSettings(
+      { idleTimeoutMs: 100, autoReconnect: false },
+      DEFAULTS,
+      Math.random,
+      clock,
+    );
+    const done = settled(follow(adapter(), settings));
+    await settle();
+    assert.equal(clock.timers.size, 1, "the watchdog is armed");
+    clock.time += 100;
+    clock.fire();
+    const { error } = await done;
+    assert.ok(error instanceof TimeoutError, String(error));
+    assert.equal(error.phase, "idle");
+  });
+
+  it("rejects with the caller's reason when it aborts", async () => {
+    const controller = new AbortController();
+    const reason = new Error("caller gave up");
+    const settings = followSettings(
+      { idleTimeoutMs: 100, signal: controller.signal },
+      DEFAULTS,
+      Math.random,
+      new FakeClock(),
+    );
+    const done = settled(follow(adapter(), settings));
+    await settle();
+    controller.abort(reason);
+    assert.equal((await done).error, reason);
+  });
+});

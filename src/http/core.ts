@@ -297,7 +297,8 @@ export class HttpClient {
     let refreshed = false;
     for (let attempt = 0;; attempt++) {
       call.signal?.throwIfAborted();
-      const key = await this.#key(call.signal);
+      // The deadline starts before the key is asked for: a `getToken` that never
+      // answers must not hold the call forever either.
       const deadline = new AbortController();
       let timer = setTimeout(() => deadline.abort(), timeoutMs);
       const touch = (): void => {
@@ -305,6 +306,19 @@ export class HttpClient {
         timer = setTimeout(() => deadline.abort(), timeoutMs);
       };
       const linked = linkSignals([call.signal, deadline.signal]);
+      let key: string;
+      try {
+        key = await this.#key(linked.signal);
+      } catch (error) {
+        clearTimeout(timer);
+        linked.dispose();
+        if (call.signal?.aborted) throw call.signal.reason;
+        if (!deadline.signal.aborted) throw error;
+        throw new TimeoutError(
+          `Cannot ${call.action}: 'getToken' gave no token within ${timeoutMs} ms`,
+          { phase: read ? "request" : "connect", timeoutMs, ...call.context },
+        );
+      }
       // Routed per attempt: with `getToken` each attempt may carry a fresh key.
       const route = init.url === undefined
         ? routeRequest(

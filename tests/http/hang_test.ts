@@ -143,3 +143,25 @@ describe("a body whose reads never settle", () => {
     assert.equal((await call).error, reason);
   });
 });
+
+describe("a getToken that never answers", () => {
+  it("counts against the attempt's deadline: the call rejects with a TimeoutError", async () => {
+    let fetched = 0;
+    const http = new HttpClient(
+      resolveConfig({
+        getToken: () => new Promise<string>(() => {}),
+        baseUrl: "https://api.example/",
+        fetch: () => {
+          fetched++;
+          return Promise.resolve(Response.json({ id: "t1" }));
+        },
+        maxRetries: 0,
+      }),
+      { random: () => 0, baseDelayMs: 1 },
+    );
+    const outcome = await settled(http.json({ ...GET, timeoutMs: 20 }));
+    assert.ok(outcome.error instanceof TimeoutError, `got ${String(outcome.error)}`);
+    assert.match(outcome.error.message, /getToken/);
+    assert.equal(fetched, 0, "nothing is sent without a token");
+  });
+});

@@ -19,6 +19,7 @@
 
 // -- client --
 export type { InferenceClient } from "./client.ts";
+export type { ClientClock } from "./http/clock.ts";
 export type { ClientOptions, FetchLike, ResponseMessage } from "./http/config.ts";
 export type { RequestOptions } from "./http/core.ts";
 export type { ApiMethod, ApiRequestOptions } from "./request/request.ts";

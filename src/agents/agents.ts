@@ -56,7 +56,11 @@ export class Agents {
    *
    * @ignore
    */
-  constructor(http: HttpClient, files: Files, random: () => number = Math.random) {
+  constructor(
+    http: HttpClient,
+    files: Files,
+    random: () => number = http.config.random ?? Math.random,
+  ) {
     this.#http = http;
     this.#files = files;
     this.#random = random;

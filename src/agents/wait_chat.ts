@@ -53,7 +53,7 @@ export async function waitForChat(
   http: HttpClient,
   chatId: string,
   options: ChatWaitOptions,
-  random: () => number = Math.random,
+  random: () => number = http.config.random ?? Math.random,
 ): Promise<Chat> {
   segment(chatId, "chatId");
   const timeoutMs = checkWaitTimeout(options.timeoutMs);

@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { ClientClock } from "./clock.ts";
 import { isSendableSecret } from "./redact.ts";
 
 /**
@@ -121,6 +122,56 @@ export interface ClientOptions {
    * none. What it throws is ignored: a notice never fails a call that succeeded.
    */
   onMessage?: ((messages: ResponseMessage[], context: { action: string }) => void) | undefined;
+  /**
+   * The time source every wait of the client runs on: the pauses between polls
+   * and between retries, reconnect backoff, the stream silence watchdog
+   * (`idleTimeoutMs`), `reconcileAfterMs`, and the `timeoutMs` of `tasks.wait`
+   * and `agents.wait`. For tests: pass a clock you drive instead of replacing
+   * `setTimeout` or `Date.now`. The per-request time limit (`timeoutMs` above)
+   * and `X-RateLimit-Reset` (an absolute time) stay on the runtime's timers and
+   * `Date.now`. The emulator's `ManualClock` only tells the time (for the
+   * emulator's timestamps); a test that drives the client passes an object
+   * with `setTimeout` and `clearTimeout` too.
+   *
+   * @example A test that runs every wait without waiting, and records it
+   * ```ts
+   * import { inference } from "@inferencesh/sdk";
+   * import { createEmulator } from "@inferencesh/sdk/testing";
+   *
+   * let now = 0;
+   * const waits: number[] = [];
+   * const emulator = createEmulator({ stepMs: 0 });
+   * const client = inference({
+   *   apiKey: "test",
+   *   fetch: emulator.fetch,
+   *   stream: false,
+   *   clock: {
+   *     now: () => now,
+   *     setTimeout(callback, ms) {
+   *       waits.push(ms);
+   *       now += ms;
+   *       // At once, but on a later task: the emulator's own timers get their turn.
+   *       return setTimeout(callback, 0);
+   *     },
+   *     clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+   *   },
+   *   random: () => 0.5,
+   * });
+   * await client.tasks.run({ app: "infsh/echo", input: {} });
+   * console.log(waits); // the poll pauses, without waiting for them
+   * emulator.close();
+   * ```
+   * @default {the runtime's `Date.now` and `setTimeout`}
+   */
+  clock?: ClientClock | undefined;
+  /**
+   * The source of the jitter (a number in [0, 1), like `Math.random`) that
+   * spreads polls (±20 %), reconnects and retries so that many clients do not
+   * hit the API in step. Only for tests that check the schedule: with a fixed
+   * value, the waits the `clock` sees are exact.
+   * @default {Math.random}
+   */
+  random?: (() => number) | undefined;
 }
 
 /** Options with every default applied, checked. */
@@ -139,6 +190,10 @@ export interface ResolvedConfig {
   stream: boolean;
   pollIntervalMs: number;
   onMessage?: ((messages: ResponseMessage[], context: { action: string }) => void) | undefined;
+  /** The caller's `clock`, when given (the followers default to the runtime's). */
+  clock?: ClientClock | undefined;
+  /** The caller's `random`, when given (the followers default to `Math.random`). */
+  random?: (() => number) | undefined;
 }
 
 /** The production API. */
@@ -202,7 +257,22 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
     stream: options.stream ?? true,
     pollIntervalMs: positive("pollIntervalMs", options.pollIntervalMs, 2_000),
     onMessage: callback("onMessage", options.onMessage),
+    clock: clockOption(options.clock),
+    random: callback("random", options.random),
   };
+}
+
+/** Checks `clock`: an object with `now`, `setTimeout` and `clearTimeout` functions. */
+function clockOption(clock: ClientClock | undefined): ClientClock | undefined {
+  if (clock === undefined) return undefined;
+  for (const name of ["now", "setTimeout", "clearTimeout"] as const) {
+    if (typeof clock?.[name] !== "function") {
+      throw new TypeError(
+        `Cannot create client: 'clock' must be an object with now(), setTimeout() and clearTimeout() methods (no ${name}())`,
+      );
+    }
+  }
+  return clock;
 }
 
 /**

@@ -157,9 +157,9 @@ export class HttpClient {
   constructor(config: ResolvedConfig, tuning: HttpTuning = {}) {
     this.#config = config;
     this.#redactor.add(config.apiKey);
-    const { random = Math.random, baseDelayMs } = tuning;
+    const { random = config.random ?? Math.random, baseDelayMs } = tuning;
     this.#backoff = (attempt) => backoffDelay(attempt, random, baseDelayMs);
-    this.#sleep = tuning.sleep ?? sleep;
+    this.#sleep = tuning.sleep ?? ((ms, signal) => sleep(ms, signal, config.clock));
     this.#now = tuning.now ?? Date.now;
   }
 

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { type ClientClock, systemClock } from "./clock.ts";
+
 /** A signal that follows several others, and how to let go of them. */
 export interface LinkedSignal {
   /** Aborts as soon as any input signal aborts, with that signal's reason. */
@@ -72,18 +74,23 @@ function nativeAny(): AnyFunction | null {
 }
 
 /**
- * Waits `ms` milliseconds; rejects with the signal's reason as soon as it aborts.
- * The package's only timer for delays, so that every wait is abortable.
+ * Waits `ms` milliseconds of `clock`; rejects with the signal's reason as soon
+ * as it aborts. The package's only way to pause, so that every wait is
+ * abortable and runs on the clock the client was given.
  */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+export function sleep(
+  ms: number,
+  signal?: AbortSignal,
+  clock: Pick<ClientClock, "setTimeout" | "clearTimeout"> = systemClock,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     if (ms <= 0) return resolve();
     const onAbort = () => {
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
       reject(signal?.reason);
     };
-    const timer = setTimeout(() => {
+    const timer = clock.setTimeout(() => {
       signal?.removeEventListener("abort", onAbort);
       resolve();
     }, ms);

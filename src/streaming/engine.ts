@@ -132,6 +132,7 @@ async function followStream(adapter: FollowAdapter, settings: FollowSettings): P
       await sleep(
         backoffDelay(failures - 1, settings.random, settings.reconnectDelayMs),
         signal,
+        settings.clock,
       );
     } finally {
       signal?.removeEventListener("abort", onAbort);
@@ -307,7 +308,7 @@ export async function followPolling(
   let wait = first === "now" ? 0 : interval * random();
   const probe = signal ?? new AbortController().signal;
   while (!adapter.isFinal()) {
-    if (wait > 0) await sleep(wait, signal);
+    if (wait > 0) await sleep(wait, signal, clock);
     signal?.throwIfAborted();
     const started = clock.now();
     try {

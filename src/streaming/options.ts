@@ -5,6 +5,7 @@
  * @module
  */
 
+import { type ClientClock, systemClock } from "../http/clock.ts";
 import { count, delay, positive } from "../http/config.ts";
 import { DEFAULT_MAX_LINE_BYTES } from "./values.ts";
 
@@ -96,20 +97,10 @@ export interface ResilienceOptions {
   maxRetries?: number | undefined;
 }
 
-/** Time as the engine reads it; tests may pass their own. */
-export interface FollowClock {
-  /** Milliseconds, any origin, never going back. */
-  now(): number;
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+/** Time as the engine reads it: the client's `clock` option, or the runtime's. */
+export type FollowClock = ClientClock;
 
-/** The runtime's clock. */
-export const systemClock: FollowClock = {
-  now: () => Date.now(),
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
+export { systemClock };
 
 /** {@linkcode ResilienceOptions}, defaulted and checked. */
 export interface FollowSettings {
@@ -135,17 +126,22 @@ export interface FollowDefaults {
   pollIntervalMs: number;
   timeoutMs: number;
   maxRetries: number;
+  /** The client's `random` option (the jitter), when it has one. */
+  random?: (() => number) | undefined;
+  /** The client's `clock` option, when it has one. */
+  clock?: FollowClock | undefined;
 }
 
 /**
  * Applies the defaults and rejects a bad option by name before anything is
- * sent.
+ * sent. The jitter and the clock are the given ones, else the client's, else
+ * the runtime's.
  */
 export function followSettings(
   options: ResilienceOptions & { signal?: AbortSignal | undefined },
   defaults: FollowDefaults,
-  random: () => number = Math.random,
-  clock: FollowClock = systemClock,
+  random: () => number = defaults.random ?? Math.random,
+  clock: FollowClock = defaults.clock ?? systemClock,
 ): FollowSettings {
   for (const name of ["stream", "autoReconnect", "fallbackToPolling"] as const) {
     const value = options[name];

@@ -64,6 +64,7 @@ export function inference(options: ClientOptions): TasksClient {
   return new TasksClient(options);
 }
 
+export type { ClientClock } from "../http/clock.ts";
 export type { ClientOptions, FetchLike } from "../http/config.ts";
 export type { RequestOptions } from "../http/core.ts";
 export type {

@@ -163,7 +163,7 @@ export class Tasks {
   constructor(
     http: HttpClient,
     prepareInput: InputPreparer = refuseFiles,
-    random: () => number = Math.random,
+    random: () => number = http.config.random ?? Math.random,
   ) {
     this.#http = http;
     this.#prepareInput = prepareInput;

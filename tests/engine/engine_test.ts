@@ -159,6 +159,29 @@ describe("the follow engine", () => {
     assert.equal(counts.poll, 0);
   });
 
+  it("waits out its reconnect backoff on the settings' clock, not the runtime's", async () => {
+    const clock = new FakeClock();
+    const { fake, counts } = adapter({
+      connect: () => Promise.resolve(new Response(`{"n":${counts.connect}}\n`)),
+      handle: (value) => (value as { n: number }).n === 2 ? FINAL : NOTHING,
+    });
+    const settings = followSettings(
+      { maxReconnects: 5, reconnectDelayMs: 60_000 },
+      DEFAULTS,
+      () => 0,
+      clock,
+    );
+    const done = follow(fake, settings);
+    await settle();
+    // The stream ended early: the connection's watchdog is cleared, and the
+    // backoff is the one timer left, on the clock; firing it reconnects.
+    assert.equal(counts.connect, 1);
+    assert.equal(clock.timers.size, 1);
+    clock.fire();
+    await done;
+    assert.equal(counts.connect, 2);
+  });
+
   it("rejects at once with the signal's reason, even while the adapter hangs", async () => {
     const controller = new AbortController();
     const { fake } = adapter({ connect: () => new Promise<Response>(() => {}) });

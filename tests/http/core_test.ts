@@ -1,7 +1,9 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import type { ClientClock } from "../../src/http/clock.ts";
 import { type ClientOptions, resolveConfig } from "../../src/http/config.ts";
 import { HttpClient, unwrapEnvelope } from "../../src/http/core.ts";
+import { backoffDelay } from "../../src/http/retry.ts";
 import {
   APIConnectionError,
   AuthenticationError,
@@ -348,6 +350,47 @@ describe("resolveConfig()", () => {
       () => resolveConfig({ getToken: "t" as unknown as () => string }),
       /'getToken' must be a function/,
     );
+    assert.throws(
+      () => resolveConfig({ apiKey: "k", clock: { now: () => 0 } as unknown as ClientClock }),
+      /'clock' must be an object with now\(\), setTimeout\(\) and clearTimeout\(\).*no setTimeout/,
+    );
+    assert.throws(
+      () => resolveConfig({ apiKey: "k", random: 0.5 as unknown as () => number }),
+      /'random' must be a function/,
+    );
+  });
+  it("sleeps between retries on the client's clock, with its random", async () => {
+    const waits: number[] = [];
+    const clock: ClientClock = {
+      now: () => 0,
+      setTimeout(callback, ms) {
+        waits.push(ms);
+        queueMicrotask(callback);
+      },
+      clearTimeout() {},
+    };
+    let calls = 0;
+    const http = new HttpClient(
+      resolveConfig({
+        apiKey: "k",
+        baseUrl: "https://api.example",
+        clock,
+        random: () => 0.5,
+        fetch: () =>
+          Promise.resolve(
+            ++calls < 3
+              ? new Response("", { status: 503 })
+              : Response.json({ success: true, data: 1 }),
+          ),
+      }),
+    );
+    assert.equal(
+      await http.json({ method: "GET", path: "/x", action: "read x", retry: "idempotent" }),
+      1,
+    );
+    // Two retries, each waited on the clock, jittered by the client's random.
+    const half = () => 0.5;
+    assert.deepEqual(waits, [backoffDelay(0, half), backoffDelay(1, half)]);
   });
   it("tolerates a trailing slash and touches no global fetch", () => {
     const config = resolveConfig({ apiKey: "k", baseUrl: "https://api.example//" });

@@ -57,6 +57,28 @@ describe("agents.wait() polling", () => {
     assert.deepEqual(await pollWaits(0.5), [between(0.5), between(0.5)]);
   });
 
+  it("times its timeoutMs on the client's clock", async () => {
+    const clock = new RecordingClock();
+    const client = inference({
+      apiKey: "inf_test_key_0123456789",
+      clock,
+      fetch: (input) => {
+        const path = new URL(input instanceof Request ? input.url : String(input)).pathname;
+        // The status poll hangs: only the wait's deadline can end it.
+        if (path === `/chats/${CHAT}/status`) return new Promise<Response>(() => {});
+        if (path === `/chats/${CHAT}/messages`) {
+          return Promise.resolve(Response.json({ success: true, data: { items: [] } }));
+        }
+        return Promise.resolve(
+          Response.json({ success: true, data: { id: CHAT, status: "busy", chat_messages: [] } }),
+        );
+      },
+    });
+    const chat = await client.agents.wait(CHAT, { timeoutMs: 3_600_000 });
+    assert.equal(chat.status, "busy");
+    assert.deepEqual(clock.waits, [3_600_000]);
+  });
+
   it("jitters the waits by ±20 %, so many waiters do not poll in step", async () => {
     assert.deepEqual(await pollWaits(0), [between(0), between(0)]);
     assert.deepEqual(await pollWaits(0.999), [between(0.999), between(0.999)]);

@@ -1,6 +1,6 @@
-// A clock to pass to the client (its `clock` option) instead of faking
-// globals: it records every wait asked of it and runs the wait at once, moving
-// its time forward by it.
+// Clocks to pass to the client (its `clock` option) or to the follow engine
+// instead of faking globals: RecordingClock runs every wait at once and records
+// it; ManualClock holds its timers until the test fires them.
 import type { ClientClock } from "../src/http/clock.ts";
 
 /** Runs each timer at once (on a microtask), recording its delay and adding it to `time`. */
@@ -29,5 +29,33 @@ export class RecordingClock implements ClientClock {
 
   clearTimeout(handle: unknown): void {
     this.#cleared.add(handle as number);
+  }
+}
+
+/** A clock the test moves: its timers fire only when the test calls `fire()`. */
+export class ManualClock implements ClientClock {
+  time = 0;
+  readonly timers = new Map<number, () => void>();
+  #next = 0;
+
+  now(): number {
+    return this.time;
+  }
+
+  setTimeout(callback: () => void): unknown {
+    const id = ++this.#next;
+    this.timers.set(id, callback);
+    return id;
+  }
+
+  clearTimeout(handle: unknown): void {
+    this.timers.delete(handle as number);
+  }
+
+  /** Fires every pending timer (not those they set in turn). */
+  fire(): void {
+    const pending = [...this.timers.values()];
+    this.timers.clear();
+    for (const callback of pending) callback();
   }
 }

@@ -130,3 +130,25 @@ export function chunk(bytes: Uint8Array, size: number): Uint8Array[] {
   }
   return out;
 }
+
+/** How long a call may take before `settled()` calls it hung (no assertion is timed on it). */
+const HUNG_AFTER_MS = 5_000;
+
+/** Settles like `promise` (as `{ value }` or `{ error }`), or fails the test if it never does. */
+export async function settled<T>(promise: Promise<T>): Promise<{ value?: T; error?: unknown }> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const hung = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`still pending after ${HUNG_AFTER_MS} ms: it hangs`)),
+      HUNG_AFTER_MS,
+    );
+  });
+  try {
+    return await Promise.race([
+      promise.then((value) => ({ value }), (error: unknown) => ({ error })),
+      hung,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -10,33 +10,11 @@ import {
   type Outcome,
   PROGRESS,
 } from "../../src/streaming/engine.ts";
-import { type FollowClock, followSettings } from "../../src/streaming/options.ts";
+import { followSettings } from "../../src/streaming/options.ts";
+import { ManualClock } from "../_clock.ts";
 import { pull } from "../../src/streaming/pull.ts";
 
 const DEFAULTS = { stream: true, pollIntervalMs: 0, timeoutMs: 1_000, maxRetries: 0 };
-
-/** A clock the test moves; timers fire only when the test says so. */
-class FakeClock implements FollowClock {
-  time = 0;
-  timers = new Map<number, () => void>();
-  #next = 0;
-  now(): number {
-    return this.time;
-  }
-  setTimeout(callback: () => void): unknown {
-    const id = ++this.#next;
-    this.timers.set(id, callback);
-    return id;
-  }
-  clearTimeout(handle: unknown): void {
-    this.timers.delete(handle as number);
-  }
-  fire(): void {
-    const pending = [...this.timers.values()];
-    this.timers.clear();
-    for (const callback of pending) callback();
-  }
-}
 
 /** A stream body whose chunks the test pushes (`push`), or that it closes. */
 function controlledBody(): { response: Response; push(text: string): void; close(): void } {
@@ -87,7 +65,7 @@ async function settle(): Promise<void> {
 
 describe("the follow engine", () => {
   it("re-reads after reconcileAfterMs of heartbeats, by the clock, and ends when final", async () => {
-    const clock = new FakeClock();
+    const clock = new ManualClock();
     const body = controlledBody();
     const { fake, counts } = adapter({
       connect: () => Promise.resolve(body.response),
@@ -110,7 +88,7 @@ describe("the follow engine", () => {
   });
 
   it("cuts a stream silent for idleTimeoutMs, and keeps one that sent bytes", async () => {
-    const clock = new FakeClock();
+    const clock = new ManualClock();
     const body = controlledBody();
     const { fake } = adapter({ connect: () => Promise.resolve(body.response) });
     const settings = followSettings(
@@ -160,7 +138,7 @@ describe("the follow engine", () => {
   });
 
   it("waits out its reconnect backoff on the settings' clock, not the runtime's", async () => {
-    const clock = new FakeClock();
+    const clock = new ManualClock();
     const { fake, counts } = adapter({
       connect: () => Promise.resolve(new Response(`{"n":${counts.connect}}\n`)),
       handle: (value) => (value as { n: number }).n === 2 ? FINAL : NOTHING,

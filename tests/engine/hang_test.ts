@@ -5,53 +5,11 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { TimeoutError } from "../../mod.ts";
 import { follow, type FollowAdapter, NOTHING } from "../../src/streaming/engine.ts";
-import { type FollowClock, followSettings } from "../../src/streaming/options.ts";
+import { followSettings } from "../../src/streaming/options.ts";
+import { ManualClock } from "../_clock.ts";
+import { settled } from "../_helpers.ts";
 
 const DEFAULTS = { stream: true, pollIntervalMs: 0, timeoutMs: 1_000, maxRetries: 0 };
-/** How long a follow may take before the test calls it hung (no assertion is timed on it). */
-const HUNG_AFTER_MS = 5_000;
-
-/** A clock the test moves; timers fire only when the test says so. */
-class FakeClock implements FollowClock {
-  time = 0;
-  timers = new Map<number, () => void>();
-  #next = 0;
-  now(): number {
-    return this.time;
-  }
-  setTimeout(callback: () => void): unknown {
-    const id = ++this.#next;
-    this.timers.set(id, callback);
-    return id;
-  }
-  clearTimeout(handle: unknown): void {
-    this.timers.delete(handle as number);
-  }
-  fire(): void {
-    const pending = [...this.timers.values()];
-    this.timers.clear();
-    for (const callback of pending) callback();
-  }
-}
-
-/** Settles like `promise` (as `{ value }` or `{ error }`), or fails the test if it never does. */
-async function settled<T>(promise: Promise<T>): Promise<{ value?: T; error?: unknown }> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const hung = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`still pending after ${HUNG_AFTER_MS} ms: it hangs`)),
-      HUNG_AFTER_MS,
-    );
-  });
-  try {
-    return await Promise.race([
-      promise.then((value) => ({ value }), (error: unknown) => ({ error })),
-      hung,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 async function settle(): Promise<void> {
   for (let i = 0; i < 20; i++) await Promise.resolve();
@@ -85,7 +43,7 @@ function adapter(): FollowAdapter {
 
 describe("a stream body that never settles and ignores cancel", () => {
   it("is cut by the idle watchdog with a TimeoutError (phase idle)", async () => {
-    const clock = new FakeClock();
+    const clock = new ManualClock();
     const settings = followSettings(
       { idleTimeoutMs: 100, autoReconnect: false },
       DEFAULTS,
@@ -109,7 +67,7 @@ describe("a stream body that never settles and ignores cancel", () => {
       { idleTimeoutMs: 100, signal: controller.signal },
       DEFAULTS,
       Math.random,
-      new FakeClock(),
+      new ManualClock(),
     );
     const done = settled(follow(adapter(), settings));
     await settle();

@@ -6,29 +6,9 @@ import assert from "node:assert/strict";
 import { type ClientOptions, resolveConfig } from "../../src/http/config.ts";
 import { HttpClient } from "../../src/http/core.ts";
 import { inference, TimeoutError, UploadError } from "../../mod.ts";
+import { settled } from "../_helpers.ts";
 
 const KEY = "inf_secret_key_123";
-/** How long a call may take before the test calls it hung (no assertion is timed on it). */
-const HUNG_AFTER_MS = 5_000;
-
-/** Settles like `promise` (as `{ value }` or `{ error }`), or fails the test if it never does. */
-async function settled<T>(promise: Promise<T>): Promise<{ value?: T; error?: unknown }> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const hung = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`still pending after ${HUNG_AFTER_MS} ms: it hangs`)),
-      HUNG_AFTER_MS,
-    );
-  });
-  try {
-    return await Promise.race([
-      promise.then((value) => ({ value }), (error: unknown) => ({ error })),
-      hung,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** A fetch whose promise never settles and that never looks at its signal. */
 const deaf: ClientOptions["fetch"] = () => new Promise<Response>(() => {});

@@ -15,13 +15,20 @@
 import * as sdk from "@inferencesh/sdk";
 import * as proxyModule from "@inferencesh/sdk/proxy";
 import * as testing from "@inferencesh/sdk/testing";
-import { inProcess, isStreamedReply, type Outcome, PROMPT, type Report } from "./scenarios.ts";
+import {
+  abortCancels,
+  check,
+  CSV,
+  CSV_SHA256,
+  inProcess,
+  isStreamedReply,
+  type Outcome,
+  PROMPT,
+  type Report,
+  weatherTurn,
+} from "./scenarios.ts";
 
 const PROXY = "/api/inference/proxy";
-
-function check(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(message);
-}
 
 const client = () => sdk.inference({ proxyUrl: PROXY });
 
@@ -51,23 +58,7 @@ async function fail(): Promise<string> {
 }
 
 async function abort(): Promise<string> {
-  const c = client();
-  const controller = new AbortController();
-  const reason = new Error("user pressed stop");
-  let id = "";
-  const error = await c.tasks.run({ app: "infsh/sleep", input: { seconds: 30 } }, {
-    signal: controller.signal,
-    onUpdate: (task) => {
-      id = task.id;
-      if (task.status === sdk.TaskStatusRunning) controller.abort(reason);
-    },
-  }).then(() => undefined, (e) => e);
-  check(error === reason, `rejected with ${error}`);
-  let status = -1;
-  for (let i = 0; i < 50 && !sdk.isTerminalStatus(status); i++) {
-    status = (await c.tasks.get(id)).status;
-  }
-  check(status === sdk.TaskStatusCancelled, `server status ${status}`);
+  await abortCancels(sdk, client());
   return "aborted, cancelled on the server";
 }
 
@@ -79,10 +70,6 @@ async function proxy(): Promise<string> {
   await refused.body?.cancel();
   return "foreign target 403";
 }
-
-/** SHA-256 of `CSV`. */
-const CSV = "a,b\n1,2\n";
-const CSV_SHA256 = "492d5ea496056f1a6a6592241032fab764c321596317930b4fa0e1e8bc3b7470";
 
 async function upload(): Promise<string> {
   const c = client();
@@ -117,24 +104,7 @@ async function session(): Promise<string> {
 }
 
 async function agent(): Promise<string> {
-  const calls: string[] = [];
-  const weather = sdk.tool("get_weather")
-    .description("Get the current weather in a city")
-    .params({ city: sdk.string("City name") })
-    .handler(({ city }) => {
-      calls.push(city);
-      return JSON.stringify({ city, celsius: 21 });
-    })
-    .build();
-  const assistant = client().agents.create({
-    coreApp: "infsh/emulated-llm",
-    systemPrompt: "You report the weather.",
-    tools: [weather],
-  });
-  const reply = await assistant.sendMessage("What is the weather in Paris?");
-  check(calls.length === 1 && calls[0] === "Paris", `tool calls ${JSON.stringify(calls)}`);
-  check(reply.text.includes("21"), `reply ${JSON.stringify(reply.text)}`);
-  assistant.disconnect();
+  await weatherTurn(sdk, client());
   return "client tool ran in the page";
 }
 

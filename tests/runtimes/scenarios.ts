@@ -52,7 +52,8 @@ export interface Report {
 
 const KEY = "inf_matrix_key";
 
-function check(condition: unknown, message: string): asserts condition {
+/** Throws `message` unless `condition` holds. */
+export function check(condition: unknown, message: string): asserts condition {
   if (!condition) throw new Error(message);
 }
 
@@ -156,8 +157,18 @@ async function fail(context: Context): Promise<string> {
  * server. Notes whether `AbortSignal.any` is native here or the SDK's fallback ran.
  */
 async function abort(context: Context): Promise<string> {
-  const { sdk } = context;
-  const client = connect(context);
+  await abortCancels(context.sdk, connect(context));
+  return `cancelled (signals: ${signalPath()})`;
+}
+
+/**
+ * Aborts a run of a sleeping app once it runs; checks that the run rejects with
+ * the caller's reason and that the task ends cancelled on the server.
+ */
+export async function abortCancels(
+  sdk: Sdk,
+  client: ReturnType<Sdk["inference"]>,
+): Promise<void> {
   const controller = new AbortController();
   const reason = new Error("user pressed stop");
   let id = "";
@@ -174,7 +185,6 @@ async function abort(context: Context): Promise<string> {
     status = (await client.tasks.get(id)).status;
   }
   check(status === sdk.TaskStatusCancelled, `server status ${status}`);
-  return `cancelled (signals: ${signalPath()})`;
 }
 
 /** Through `createProxy`, run here in-process in front of the emulator, with `proxyUrl`. */
@@ -208,9 +218,10 @@ async function proxy({ base, fetch, sdk, proxy }: Context): Promise<string> {
   return `${relayed} requests relayed, foreign target 403`;
 }
 
+/** A small CSV file the upload scenarios send. */
+export const CSV = "a,b\n1,2\n";
 /** SHA-256 of `CSV`, computed once (the scenarios need no `crypto`). */
-const CSV = "a,b\n1,2\n";
-const CSV_SHA256 = "492d5ea496056f1a6a6592241032fab764c321596317930b4fa0e1e8bc3b7470";
+export const CSV_SHA256 = "492d5ea496056f1a6a6592241032fab764c321596317930b4fa0e1e8bc3b7470";
 
 /**
  * Uploads a stream (sent as a streaming request body where the runtime can,
@@ -258,8 +269,18 @@ async function session(context: Context): Promise<string> {
 
 /** An agent turn in which the model calls a client tool that runs here, in this runtime. */
 async function agent(context: Context): Promise<string> {
-  const { sdk } = context;
-  const client = connect(context);
+  await weatherTurn(context.sdk, connect(context));
+  return "tool ran here, reply quotes it";
+}
+
+/**
+ * One agent turn in which the model calls a client tool, `get_weather`; checks
+ * that the tool ran once, here, and that the reply quotes its answer.
+ */
+export async function weatherTurn(
+  sdk: Sdk,
+  client: ReturnType<Sdk["inference"]>,
+): Promise<void> {
   const calls: string[] = [];
   const weather = sdk.tool("get_weather")
     .description("Get the current weather in a city")
@@ -278,7 +299,6 @@ async function agent(context: Context): Promise<string> {
   check(calls.length === 1 && calls[0] === "Paris", `tool calls ${JSON.stringify(calls)}`);
   check(reply.text.includes("21"), `reply ${JSON.stringify(reply.text)}`);
   assistant.disconnect();
-  return "tool ran here, reply quotes it";
 }
 
 /** `native` when the runtime has `AbortSignal.any`, else `fallback` (the SDK's listeners). */

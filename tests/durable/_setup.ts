@@ -1,5 +1,5 @@
 // Shared helpers of the durable-task tests.
-import { inference, type InferenceClient } from "../../mod.ts";
+import { type ClientOptions, inference, type InferenceClient } from "../../mod.ts";
 import {
   type AppContext,
   type AppDefinition,
@@ -27,8 +27,8 @@ export interface SteppedApp {
 export interface DurableSetup {
   emulator: Emulator;
   app: SteppedApp;
-  /** A new client (a new "process") of the emulator. */
-  client(): InferenceClient;
+  /** A new client (a new "process") of the emulator; `options` such as its `clock`. */
+  client(options?: Pick<ClientOptions, "clock">): InferenceClient;
   [Symbol.dispose](): void;
 }
 
@@ -133,7 +133,8 @@ export function setup(options: EmulatorOptions = {}, replay = false): DurableSet
     apps: [app.definition, ...(options.apps ?? [])],
   });
   const fetch = replay ? replayingFetch(emulator) : emulator.fetch;
-  const client = (): InferenceClient => inference({ apiKey: KEY, fetch });
+  const client = (extra: Pick<ClientOptions, "clock"> = {}): InferenceClient =>
+    inference({ apiKey: KEY, fetch, ...extra });
   return { emulator, app, client, [Symbol.dispose]: () => emulator.close() };
 }
 

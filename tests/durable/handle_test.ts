@@ -9,6 +9,7 @@ import {
   TaskStatusCompleted,
 } from "../../mod.ts";
 import type { TaskDelta } from "../../src/types.ts";
+import { RecordingClock } from "../_clock.ts";
 import { calls, setup, until } from "./_setup.ts";
 
 const FAST = { reconnectDelayMs: 0 } as const;
@@ -197,7 +198,8 @@ describe("task handles", () => {
 describe("tasks.wait()", () => {
   it("returns the latest snapshot when the time is up, without cancelling; the final task later", async () => {
     using env = setup();
-    const client = env.client();
+    // A clock that runs every wait at once: the wait's time is up without waiting.
+    const client = env.client({ clock: new RecordingClock() });
     const task = await client.tasks.run({ app: "test/stepped", input: {} }, { wait: false });
     const snapshot = await client.tasks.wait(task.id, { timeoutMs: 30 });
     assert.equal(snapshot.id, task.id);
@@ -231,7 +233,7 @@ describe("tasks.wait()", () => {
     using env = setup();
     const client = env.client();
     const task = await client.tasks.run({ app: "test/stepped", input: {} }, { wait: false });
-    const snapshot = await client.tasks.wait(task.id, {
+    const snapshot = await env.client({ clock: new RecordingClock() }).tasks.wait(task.id, {
       timeoutMs: 30,
       stream: false,
       pollIntervalMs: 5,

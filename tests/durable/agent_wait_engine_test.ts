@@ -4,7 +4,8 @@
 // poll in flight, and one failed status poll ended the wait.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { inference } from "../../mod.ts";
+import { type ClientOptions, inference } from "../../mod.ts";
+import { ManualClock, RecordingClock } from "../_clock.ts";
 
 const CHAT = "01j9z3m8k2c9v7b4n6q5r0c4at";
 
@@ -22,7 +23,7 @@ interface Seen {
 function stub(
   status: (n: number) => Response | "hang",
   chat: { status: string },
-  clientOptions: { timeoutMs?: number; maxRetries?: number } = {},
+  clientOptions: Pick<ClientOptions, "timeoutMs" | "maxRetries" | "clock"> = {},
 ) {
   const seen: Seen[] = [];
   let polls = 0;
@@ -50,8 +51,16 @@ describe("agents.wait() on the follow engine", () => {
   it("when the time is up during a status poll that hangs, returns the chat as it is", async () => {
     // The client's per-request timeout is far beyond the wait's: the former loop
     // waited for it and then rejected with a TimeoutError.
-    const { client, seen } = stub(() => "hang", { status: "busy" }, { timeoutMs: 5_000 });
-    const chat = await client.agents.wait(CHAT, { timeoutMs: 20, pollIntervalMs: 5 });
+    // The wait's time is up when the test fires the clock: once a status poll hangs.
+    const clock = new ManualClock();
+    const { client, seen, polls } = stub(() => "hang", { status: "busy" }, {
+      timeoutMs: 5_000,
+      clock,
+    });
+    const waiting = client.agents.wait(CHAT, { timeoutMs: 20, pollIntervalMs: 5 });
+    while (polls() === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    clock.fire();
+    const chat = await waiting;
     assert.equal(chat.id, CHAT);
     assert.equal(chat.status, "busy");
     assert.ok(!seen.some((r) => r.path.endsWith("/stop")), "the turn is not stopped");
@@ -66,7 +75,8 @@ describe("agents.wait() on the follow engine", () => {
           data: { status: "idle" },
         }),
       { status: "idle" },
-      { maxRetries: 0 },
+      // The pause after the failed poll runs at once on this clock, not ~1 s of real time.
+      { maxRetries: 0, clock: new RecordingClock() },
     );
     const chat = await client.agents.wait(CHAT, { pollIntervalMs: 5 });
     assert.equal(chat.status, "idle");

@@ -1,12 +1,14 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { inference, string, tool } from "../../mod.ts";
+import { type ClientOptions, inference, string, tool } from "../../mod.ts";
 import type { ToolCall } from "../../src/types.ts";
 import { createEmulator } from "../../src/testing/mod.ts";
+import { RecordingClock } from "../_clock.ts";
 
 function setup() {
   const emulator = createEmulator({ stepMs: 1, heartbeatMs: 5 });
-  const client = () => inference({ apiKey: "k", fetch: emulator.fetch });
+  const client = (extra: Pick<ClientOptions, "clock"> = {}) =>
+    inference({ apiKey: "k", fetch: emulator.fetch, ...extra });
   return { emulator, client, [Symbol.dispose]: () => emulator.close() };
 }
 
@@ -29,7 +31,11 @@ describe("agents.wait()", () => {
 
     // Process B, by chat id only.
     const other = env.client();
-    const snapshot = await other.agents.wait(chatId, { timeoutMs: 20, pollIntervalMs: 5 });
+    // On a clock that runs every wait at once, the wait's time is up without waiting.
+    const snapshot = await env.client({ clock: new RecordingClock() }).agents.wait(chatId, {
+      timeoutMs: 20,
+      pollIntervalMs: 5,
+    });
     assert.equal(snapshot.id, chatId);
     assert.equal(snapshot.status, "busy");
     assert.ok(!env.emulator.requests.some((r) => r.path.endsWith("/stop")));

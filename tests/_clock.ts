@@ -59,3 +59,12 @@ export class ManualClock implements ClientClock {
     for (const callback of pending) callback();
   }
 }
+
+/**
+ * The pause between two polls that the polling schedule asks for: one period
+ * (`intervalMs` jittered by ±20 % with `random`) from the start of the previous
+ * poll, so less the `tookMs` that poll took; rounded as `RecordingClock` records it.
+ */
+export function pollPause(intervalMs: number, random: number, tookMs: number): number {
+  return Math.round(intervalMs * (0.8 + 0.4 * random) - tookMs);
+}

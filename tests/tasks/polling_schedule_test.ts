@@ -6,7 +6,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { inference } from "../../mod.ts";
-import { RecordingClock } from "../_clock.ts";
+import { pollPause, RecordingClock } from "../_clock.ts";
 import { KEY } from "./_setup.ts";
 
 const INTERVAL = 1_000;
@@ -45,7 +45,7 @@ async function pollWaits(random: number): Promise<number[]> {
 
 /** The wait between polls the rule asks for: the jittered period, less what the poll took. */
 function between(random: number): number {
-  return Math.round(INTERVAL * (0.8 + 0.4 * random) - POLL_TAKES);
+  return pollPause(INTERVAL, random, POLL_TAKES);
 }
 
 describe("polling a task", () => {

@@ -32,19 +32,24 @@ export class RecordingClock implements ClientClock {
   }
 }
 
-/** A clock the test moves: its timers fire only when the test calls `fire()`. */
+/**
+ * A clock the test moves: its timers fire only when the test calls `fire()`
+ * (every pending timer) or `advance(ms)` (the time moves on; the timers due
+ * by then fire).
+ */
 export class ManualClock implements ClientClock {
   time = 0;
-  readonly timers = new Map<number, () => void>();
+  /** The pending timers, by handle. */
+  readonly timers = new Map<number, { at: number; callback: () => void }>();
   #next = 0;
 
   now(): number {
     return this.time;
   }
 
-  setTimeout(callback: () => void): unknown {
+  setTimeout(callback: () => void, ms: number): unknown {
     const id = ++this.#next;
-    this.timers.set(id, callback);
+    this.timers.set(id, { at: this.time + ms, callback });
     return id;
   }
 
@@ -52,11 +57,22 @@ export class ManualClock implements ClientClock {
     this.timers.delete(handle as number);
   }
 
-  /** Fires every pending timer (not those they set in turn). */
+  /** Fires every pending timer (not those they set in turn), whenever it is due. */
   fire(): void {
     const pending = [...this.timers.values()];
     this.timers.clear();
-    for (const callback of pending) callback();
+    for (const { callback } of pending) callback();
+  }
+
+  /** Moves the time on by `ms` and fires the timers due by then (not those they set in turn). */
+  advance(ms: number): void {
+    this.time += ms;
+    for (const [id, timer] of [...this.timers]) {
+      if (timer.at <= this.time) {
+        this.timers.delete(id);
+        timer.callback();
+      }
+    }
   }
 }
 

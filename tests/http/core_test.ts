@@ -12,6 +12,7 @@ import {
   RateLimitError,
   TimeoutError,
 } from "../../mod.ts";
+import { RecordingClock } from "../_clock.ts";
 
 const KEY = "inf_secret_key_123";
 
@@ -360,15 +361,7 @@ describe("resolveConfig()", () => {
     );
   });
   it("sleeps between retries on the client's clock, with its random", async () => {
-    const waits: number[] = [];
-    const clock: ClientClock = {
-      now: () => 0,
-      setTimeout(callback, ms) {
-        waits.push(ms);
-        queueMicrotask(callback);
-      },
-      clearTimeout() {},
-    };
+    const clock = new RecordingClock();
     let calls = 0;
     const http = new HttpClient(
       resolveConfig({
@@ -390,7 +383,7 @@ describe("resolveConfig()", () => {
     );
     // Two retries, each waited on the clock, jittered by the client's random.
     const half = () => 0.5;
-    assert.deepEqual(waits, [backoffDelay(0, half), backoffDelay(1, half)]);
+    assert.deepEqual(clock.waits, [backoffDelay(0, half), backoffDelay(1, half)]);
   });
   it("tolerates a trailing slash and touches no global fetch", () => {
     const config = resolveConfig({ apiKey: "k", baseUrl: "https://api.example//" });

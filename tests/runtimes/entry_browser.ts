@@ -18,8 +18,8 @@ import * as testing from "@inferencesh/sdk/testing";
 import {
   abortCancels,
   check,
+  checkReadCsv,
   CSV,
-  CSV_SHA256,
   inProcess,
   isStreamedReply,
   type Outcome,
@@ -80,12 +80,7 @@ async function upload(): Promise<string> {
     app: "infsh/file-info",
     input: { uploaded: uploaded.uri, inline: new File([CSV], "inline.csv", { type: "text/csv" }) },
   });
-  check(task.status === sdk.TaskStatusCompleted, `status ${task.status}: ${task.error}`);
-  const output = task.output as Record<string, { size?: number; sha256?: string }>;
-  for (const key of ["uploaded", "inline"]) {
-    check(output[key]?.size === CSV.length, `${key}: ${JSON.stringify(output[key])}`);
-    check(output[key]?.sha256 === CSV_SHA256, `${key}: sha256 ${output[key]?.sha256}`);
-  }
+  checkReadCsv(sdk, task, ["uploaded", "inline"]);
   return "File uploaded, alone and in input, byte for byte";
 }
 

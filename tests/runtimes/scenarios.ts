@@ -15,6 +15,7 @@
 type Sdk = typeof import("@inferencesh/sdk");
 type ProxyModule = typeof import("@inferencesh/sdk/proxy");
 type TestingModule = typeof import("@inferencesh/sdk/testing");
+type Task = Awaited<ReturnType<ReturnType<Sdk["inference"]>["tasks"]["get"]>>;
 
 /** What a scenario gets. */
 export interface Context {
@@ -241,13 +242,18 @@ async function upload(context: Context): Promise<string> {
     app: "infsh/file-info",
     input: { streamed: file.uri, blob: new Blob([bytes], { type: "text/csv" }) },
   });
+  checkReadCsv(sdk, task, ["streamed", "blob"]);
+  return "stream and Blob arrived byte for byte";
+}
+
+/** Checks that an `infsh/file-info` task completed and read each input of `keys` as `CSV`, byte for byte. */
+export function checkReadCsv(sdk: Sdk, task: Task, keys: readonly string[]): void {
   check(task.status === sdk.TaskStatusCompleted, `status ${task.status}: ${task.error}`);
   const output = task.output as Record<string, { size?: number; sha256?: string }>;
-  for (const key of ["streamed", "blob"]) {
-    check(output[key]?.size === bytes.length, `${key}: ${JSON.stringify(output[key])}`);
+  for (const key of keys) {
+    check(output[key]?.size === CSV.length, `${key}: ${JSON.stringify(output[key])}`);
     check(output[key]?.sha256 === CSV_SHA256, `${key}: sha256 ${output[key]?.sha256}`);
   }
-  return "stream and Blob arrived byte for byte";
 }
 
 /** Two calls in one session share the worker's memory; after `end()` the session is gone. */

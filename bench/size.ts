@@ -74,6 +74,16 @@ const IMPORT_SNIPPET = `const t0 = performance.now(); await import("./empty.mjs"
 const t1 = performance.now(); await import("@inferencesh/sdk");
 console.log(t1 - t0, performance.now() - t1);`;
 
+/** How every app is bundled: as a browser or Worker build would, minified. */
+const BUNDLE_FLAGS = [
+  "--bundle",
+  "--minify",
+  "--format=esm",
+  "--platform=browser",
+  "--target=es2022",
+  "--log-level=warning",
+];
+
 /**
  * What takes the space in app (a): the bundle's modules by their minified
  * bytes (esbuild's metafile), largest first, as shares of the whole.
@@ -82,12 +92,7 @@ async function breakdown(esbuild: string, entry: string, total: number): Promise
   const metafile = `${entry}.meta.json`;
   await output(esbuild, [
     entry,
-    "--bundle",
-    "--minify",
-    "--format=esm",
-    "--platform=browser",
-    "--target=es2022",
-    "--log-level=warning",
+    ...BUNDLE_FLAGS,
     `--metafile=${metafile}`,
     `--outfile=${entry}.bundle.js`,
   ], BENCH);
@@ -131,15 +136,7 @@ export async function benchSize(): Promise<BenchRow[]> {
   for (const [index, [name, source, note]] of APPS.entries()) {
     const entry = `${BENCH}/app${index}.mjs`;
     await Deno.writeTextFile(entry, source);
-    const bundled = await output(tools.esbuild, [
-      entry,
-      "--bundle",
-      "--minify",
-      "--format=esm",
-      "--platform=browser",
-      "--target=es2022",
-      "--log-level=warning",
-    ], BENCH);
+    const bundled = await output(tools.esbuild, [entry, ...BUNDLE_FLAGS], BENCH);
     const bytes = new TextEncoder().encode(bundled);
     const gzip = bytes.length === 0 ? 0 : gzipSync(bytes, { level: 9 }).length;
     rows.push({
